@@ -1,0 +1,122 @@
+"""Exception handling for every dialect: one place maps errors, each dialect renders its shape.
+
+A dialect registers a renderer for its path prefix::
+
+    register_dialect(app, "/v1", render_omniloy)
+
+and every ScribeError, validation error, unknown route or crash under that prefix is answered by
+it. Validation messages name fields and never echo the submitted values (they may be PHI).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from scribe.errors import (
+    BadRequestError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ScribeError,
+    ServiceUnavailableError,
+    UnsupportedMediaTypeError,
+)
+
+logger = logging.getLogger(__name__)
+
+Renderer = Callable[[Request, ScribeError], Response]
+_REGISTRY_KEY = "scribe_dialect_renderers"
+
+
+def render_default(request: Request, error: ScribeError) -> Response:
+    return JSONResponse(
+        {"code": error.error_code, "message": error.message}, status_code=error.status_code
+    )
+
+
+def register_dialect(app: FastAPI, prefix: str, renderer: Renderer) -> None:
+    registry: list[tuple[str, Renderer]] = getattr(app.state, _REGISTRY_KEY, [])
+    registry.append((prefix.rstrip("/"), renderer))
+    # Longest prefix first, so /v1/copilot-api wins over /v1.
+    registry.sort(key=lambda item: len(item[0]), reverse=True)
+    setattr(app.state, _REGISTRY_KEY, registry)
+
+
+def _renderer_for(request: Request) -> Renderer:
+    registry: list[tuple[str, Renderer]] = getattr(request.app.state, _REGISTRY_KEY, [])
+    path = request.url.path
+    for prefix, renderer in registry:
+        if path == prefix or path.startswith(prefix + "/"):
+            return renderer
+    return render_default
+
+
+def describe_validation(errors: Sequence[Any]) -> str:
+    """A readable summary of pydantic errors: where and what, never the submitted value."""
+    parts = []
+    for error in errors[:5]:
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "header", "path")]
+        where = ".".join(loc) or "body"
+        if error.get("type") == "json_invalid":
+            parts.append("Request body is not valid JSON")
+        elif error.get("type") == "missing":
+            parts.append(f"{where} is required")
+        else:
+            parts.append(f"{where}: {error.get('msg', 'is invalid')}")
+    return "; ".join(parts)
+
+
+async def _scribe_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ScribeError)
+    return _renderer_for(request)(request, exc)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return _renderer_for(request)(request, BadRequestError(describe_validation(exc.errors())))
+
+
+_HTTP_ERRORS: dict[int, type[ScribeError]] = {
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    error_class = _HTTP_ERRORS.get(exc.status_code, BadRequestError)
+    message = exc.detail if exc.status_code != 404 else "Resource not found"
+    error = error_class(str(message))
+    response = _renderer_for(request)(request, error)
+    response.status_code = exc.status_code if exc.status_code >= 400 else error.status_code
+    return response
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    logger.error("database unavailable", extra={"error_type": type(exc).__name__})
+    return _renderer_for(request)(request, ServiceUnavailableError("Database unavailable"))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
+    return _renderer_for(request)(request, ScribeError("Internal server error"))
+
+
+def install_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ScribeError, _scribe_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(InterfaceError, _database_error)
+    app.add_exception_handler(ConnectionError, _database_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,18 @@
+"""Omniloy's error body: {"statusCode", "error", "message"}."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+
+from scribe.errors import ScribeError
+
+
+def render(request: Request, error: ScribeError) -> Response:
+    status = error.status_code
+    return JSONResponse(
+        {"statusCode": status, "error": HTTPStatus(status).phrase, "message": error.message},
+        status_code=status,
+    )

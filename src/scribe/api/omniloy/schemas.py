@@ -1,0 +1,143 @@
+"""Omniloy request and response bodies, as its API reference spells them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StrictFloat, StrictInt, StrictStr
+
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(
+        lambda value: value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        return_type=str,
+    ),
+]
+NonEmpty = Annotated[StrictStr, Field(min_length=1, pattern=r"\S")]
+RunStatus = Literal["pending", "running", "completed", "failed"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class TranscriptionCreate(_Body):
+    duration_seconds: Annotated[StrictFloat | StrictInt, Field(ge=0)]
+    original_transcript: NonEmpty
+    language_used: Annotated[StrictStr, Field(max_length=32)] | None = None
+
+
+class Transcription(BaseModel):
+    id: str
+    user_id: str | None
+    group_id: str
+    duration_seconds: float
+    language_used: str | None
+    original_transcript: str
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class TranscriptionCreated(BaseModel):
+    message: str = "Transcription created successfully"
+    transcription: Transcription
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    role: Literal["user", "assistant", "system"]
+    content: StrictStr
+
+
+class RunInput(_Body):
+    messages: Annotated[list[ChatMessage], Field(min_length=1)]
+
+
+class Configurable(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    thread_id: NonEmpty
+    template: NonEmpty | None = None
+    transcription_id: NonEmpty | None = None
+    clinical_note_id: NonEmpty | None = None
+
+
+class RunConfig(_Body):
+    configurable: Configurable
+
+
+class RunCreate(_Body):
+    input: RunInput
+    config: RunConfig
+
+
+class ThreadMetadata(BaseModel):
+    doctor: str | None
+    patient: str | None
+
+
+class ThreadValues(BaseModel):
+    messages: list[ChatMessage]
+
+
+class ThreadOut(BaseModel):
+    thread_id: str
+    created_at: Timestamp
+    updated_at: Timestamp
+    status: Literal["active", "closed"]
+    metadata: ThreadMetadata
+    values: ThreadValues
+
+
+class RunError(BaseModel):
+    code: str
+    message: str
+
+
+class RunOut(BaseModel):
+    run_id: str
+    thread_id: str
+    status: RunStatus
+    kind: Literal["chat", "extraction"]
+    created_at: Timestamp
+    updated_at: Timestamp
+    clinical_note_id: str | None = None
+    error: RunError | None = None
+
+
+class ClinicalNote(BaseModel):
+    id: str
+    user_id: str | None
+    group_id: str
+    transcription_id: str | None
+    template: str
+    ai_generated_content: dict[str, Any]
+    feedback: str | None
+    report_thread_id: str | None
+    report_run_id: list[str]
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class RunJoined(RunOut):
+    messages: list[ChatMessage]
+    clinical_note: ClinicalNote | None = None
+
+
+class ClinicalNoteCreate(_Body):
+    transcription_id: NonEmpty | None = None
+    template: NonEmpty = "SOAP"
+    ai_generated_content: dict[str, Any] | None = None
+    feedback: StrictStr | None = None
+    report_thread_id: StrictStr | None = None
+    report_run_id: list[StrictStr] | None = None
+
+
+class ClinicalNotePatch(_Body):
+    template: NonEmpty | None = None
+    ai_generated_content: dict[str, Any] | None = None
+    feedback: StrictStr | None = None
+    report_thread_id: StrictStr | None = None
+    report_run_id: list[StrictStr] | None = None

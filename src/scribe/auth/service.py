@@ -1,0 +1,118 @@
+"""Tenants, API keys, and the audit trail (who did what to which ids, never the clinical text)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scribe.auth.models import ApiCredential, AuditRecord, Tenant
+
+KEY_PREFIX = "sk_"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller, as every service sees it."""
+
+    tenant_id: str
+    tenant_name: str
+    client_id: str
+    actor: str | None = None
+    patient_ref: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedKey:
+    client_id: str
+    api_key: str
+    tenant_name: str
+
+
+def hash_key(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
+def generate_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+async def get_or_create_tenant(session: AsyncSession, name: str) -> Tenant:
+    tenant = await session.scalar(select(Tenant).where(Tenant.name == name))
+    if tenant is None:
+        tenant = Tenant(name=name)
+        session.add(tenant)
+        await session.flush()
+    return tenant
+
+
+async def create_key(
+    session: AsyncSession,
+    tenant_name: str,
+    *,
+    api_key: str | None = None,
+    client_id: str | None = None,
+) -> IssuedKey:
+    """Register a key for a tenant (made if new); the key itself is returned once, never stored."""
+    tenant = await get_or_create_tenant(session, tenant_name)
+    key = api_key or generate_key()
+    credential = ApiCredential(
+        tenant_id=tenant.id,
+        client_id=client_id or f"{tenant_name}-{secrets.token_hex(6)}",
+        key_hash=hash_key(key),
+        key_prefix=key[:12],
+    )
+    session.add(credential)
+    await session.flush()
+    return IssuedKey(client_id=credential.client_id, api_key=key, tenant_name=tenant.name)
+
+
+async def authenticate(session: AsyncSession, api_key: str) -> Principal | None:
+    """The principal for an API key, or None when it is unknown or revoked."""
+    row = (
+        await session.execute(
+            select(ApiCredential.client_id, Tenant.id, Tenant.name)
+            .join(Tenant, Tenant.id == ApiCredential.tenant_id)
+            .where(ApiCredential.key_hash == hash_key(api_key))
+            .where(ApiCredential.revoked_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        return None
+    client_id, tenant_id, tenant_name = row
+    return Principal(tenant_id=tenant_id, tenant_name=tenant_name, client_id=client_id)
+
+
+async def has_credentials(session: AsyncSession) -> bool:
+    return (await session.scalar(select(ApiCredential.id).limit(1))) is not None
+
+
+def record_audit(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    action: str,
+    outcome: str,
+    client_id: str | None = None,
+    actor: str | None = None,
+    patient_ref: str | None = None,
+    resource_ids: dict[str, Any] | None = None,
+    request_id: str | None = None,
+) -> None:
+    session.add(
+        AuditRecord(
+            tenant_id=tenant_id,
+            client_id=client_id,
+            actor=actor,
+            patient_ref=patient_ref,
+            action=action,
+            outcome=outcome,
+            resource_ids=resource_ids or {},
+            request_id=request_id,
+        )
+    )

@@ -1,0 +1,151 @@
+"""Turn utterances into classified, rewritten note sentences, pairing answers with questions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from scribe.clinical.lexicon import find_symptoms
+from scribe.clinical.negation import is_negative_answer, is_positive_answer
+from scribe.clinical.rewrite import clean_speech, to_clinical
+from scribe.clinical.sections import classify, is_assistant_address, is_small_talk
+from scribe.clinical.sentences import split_sentences
+from scribe.clinical.types import Category, SpeakerRole, Utterance
+
+# A doctor's run-on sentence often joins a finding and a decision; split it where a new clause
+# with its own subject starts so each half can land in its own section.
+_CLAUSE_SPLIT = re.compile(r",\s+(?:and|so|but)\s+(?=(?:i|we|you|let's|let us)\b)", re.I)
+_MIN_CLAUSE_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A transcript sentence in clinical prose, its category and the utterances it came from."""
+
+    text: str
+    category: Category
+    segment_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    text: str
+    raw: str
+    speaker: SpeakerRole
+    utterance_id: str
+    is_question: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    text: str
+    category: Category | None
+    utterance_id: str
+
+
+def candidates(utterances: Sequence[Utterance]) -> list[Candidate]:
+    """Classify and rewrite every clinical sentence of the (role-resolved) utterances."""
+    found: list[Candidate] = []
+    asked: list[_Question] = []
+    previous_speaker: SpeakerRole | None = None
+    for utterance in utterances:
+        pieces = list(_pieces(utterance))
+        is_answer = utterance.speaker != "doctor" and previous_speaker == "doctor"
+        found += _answer(pieces, asked) if is_answer and asked else _plain(pieces)
+        if utterance.speaker == "doctor":
+            asked = [_as_question(p) for p in pieces if p.is_question]
+        elif utterance.speaker == "patient":
+            asked = []
+        previous_speaker = utterance.speaker
+    return found
+
+
+def _pieces(utterance: Utterance) -> Iterator[_Piece]:
+    for sentence in _dictated_content(split_sentences(utterance.text)):
+        cleaned = clean_speech(sentence)
+        question = cleaned.endswith("?")
+        for clause in _clauses(cleaned, utterance.speaker, question):
+            yield _Piece(clause, sentence, utterance.speaker, utterance.id, question)
+
+
+def _dictated_content(sentences: list[str]) -> Iterator[str]:
+    """Drop commands to a dictation assistant: "hey dragon? show me the x-ray." is not clinical."""
+    skip_next = False
+    for sentence in sentences:
+        if not skip_next:
+            yield sentence
+        skip_next = is_assistant_address(sentence)
+
+
+def _clauses(sentence: str, speaker: SpeakerRole, question: bool) -> list[str]:
+    if speaker != "doctor" or question:
+        return [sentence]
+    parts = _CLAUSE_SPLIT.split(sentence)
+    if any(len(part.split()) < _MIN_CLAUSE_WORDS for part in parts):
+        return [sentence]
+    return parts
+
+
+def _as_question(piece: _Piece) -> _Question:
+    return _Question(piece.text, classify(piece.text, piece.speaker), piece.utterance_id)
+
+
+def _plain(pieces: list[_Piece]) -> list[Candidate]:
+    found = []
+    for piece in pieces:
+        category = None if piece.is_question else classify(piece.text, piece.speaker)
+        if category is not None:
+            found += _candidate(piece.text, piece.speaker, category, (piece.utterance_id,))
+    return found
+
+
+def _answer(pieces: list[_Piece], asked: list[_Question]) -> list[Candidate]:
+    ids = (asked[-1].utterance_id, pieces[0].utterance_id) if pieces else ()
+    paired = _paired_reply(pieces[0].raw, asked, ids) if pieces else None
+    if paired is not None:
+        return [paired, *_plain(pieces[1:])]
+    context = next((q.category for q in reversed(asked) if q.category is not None), None)
+    found = []
+    for piece in pieces:
+        category = None if piece.is_question else classify(piece.text, piece.speaker)
+        if category is not None:
+            found += _candidate(piece.text, piece.speaker, category, (piece.utterance_id,))
+        elif context is not None and _carries_content(piece):
+            found += _candidate(piece.text, piece.speaker, context, ids)
+    return found
+
+
+def _carries_content(piece: _Piece) -> bool:
+    if piece.is_question or is_small_talk(piece.text):
+        return False
+    return not (is_negative_answer(piece.raw) or is_positive_answer(piece.raw))
+
+
+def _paired_reply(reply: str, asked: list[_Question], ids: tuple[str, ...]) -> Candidate | None:
+    """Turn a bare "no"/"yes" into a statement about what the doctor just asked."""
+    question_text = " ".join(q.text for q in asked)
+    symptoms = find_symptoms(question_text)
+    if is_negative_answer(reply):
+        if symptoms:
+            return Candidate(f"Denies {_join(symptoms)}.", "ros", ids)
+        if re.search(r"\ballerg", question_text, re.I):
+            return Candidate("Denies allergies.", "allergies", ids)
+    elif is_positive_answer(reply) and len(symptoms) == 1:
+        return Candidate(f"Reports {symptoms[0]}.", "hpi", ids)
+    return None
+
+
+def _candidate(
+    text: str, speaker: SpeakerRole, category: Category, ids: tuple[str, ...]
+) -> list[Candidate]:
+    rewritten = to_clinical(text, speaker)
+    if len(rewritten.split()) < 2:
+        return []
+    return [Candidate(rewritten, category, ids)]
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]

@@ -1,0 +1,107 @@
+"""Write a structured note for a template from a transcript, keeping each sentence's sources."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from scribe.clinical.candidates import Candidate, candidates
+from scribe.clinical.roles import infer_roles
+from scribe.clinical.types import (
+    Category,
+    DraftSection,
+    NoteDraft,
+    NoteSentence,
+    NoteStyle,
+    TemplateSpec,
+    TranscriptTooShortError,
+    Utterance,
+)
+
+MIN_CLINICAL_SENTENCES = 2
+MIN_WORDS = 15
+_NEAR_DUPLICATE = 0.8
+
+# Where a category goes when the template has no section for it, nearest home first.
+_FALLBACKS: dict[Category, tuple[Category, ...]] = {
+    "chief_complaint": ("hpi", "behavior", "goals"),
+    "hpi": ("behavior", "chief_complaint", "response"),
+    "ros": ("hpi", "behavior"),
+    "past_history": ("hpi", "behavior"),
+    "family_history": ("past_history", "social_history", "hpi", "behavior"),
+    "social_history": ("hpi", "behavior"),
+    "medications": ("past_history", "hpi", "behavior", "plan"),
+    "allergies": ("medications", "past_history", "hpi", "behavior"),
+    "vitals": ("exam", "results", "behavior"),
+    "exam": ("vitals", "results", "behavior"),
+    "results": ("exam", "assessment", "behavior"),
+    "assessment": ("response", "plan"),
+    "plan": ("intervention", "follow_up"),
+    "prescriptions": ("plan", "intervention", "medications"),
+    "follow_up": ("plan", "intervention"),
+    "behavior": ("hpi", "chief_complaint", "response"),
+    "intervention": ("plan", "prescriptions"),
+    "response": ("hpi", "behavior", "assessment"),
+    "goals": ("plan", "chief_complaint", "hpi"),
+}
+
+
+def write_note(
+    utterances: Sequence[Utterance], template: TemplateSpec, *, style: NoteStyle = "paragraphs"
+) -> NoteDraft:
+    """Fill every section of template with clinical sentences drawn from the transcript."""
+    resolved = infer_roles(utterances)
+    found = _deduplicate(candidates(resolved))
+    _require_enough(resolved, found)
+    routes = section_routes(template)
+    buckets: dict[str, list[NoteSentence]] = {section.key: [] for section in template.sections}
+    for candidate in found:
+        key = routes.get(candidate.category)
+        if key is not None:
+            buckets[key].append(NoteSentence(candidate.text, candidate.segment_ids))
+    sections = tuple(
+        DraftSection(s.key, s.title, tuple(buckets[s.key]), style) for s in template.sections
+    )
+    return NoteDraft(template_key=template.key, sections=sections)
+
+
+def section_routes(template: TemplateSpec) -> dict[Category, str]:
+    """Map each category to the key of the template section its sentences go to."""
+    direct: dict[Category, str] = {}
+    for section in template.sections:
+        for kind in section.kinds:
+            direct.setdefault(kind, section.key)
+    routes = dict(direct)
+    for category, fallbacks in _FALLBACKS.items():
+        if category not in routes:
+            home = next((direct[f] for f in fallbacks if f in direct), None)
+            if home is not None:
+                routes[category] = home
+    return routes
+
+
+def _require_enough(utterances: Sequence[Utterance], found: list[Candidate]) -> None:
+    words = sum(len(utterance.text.split()) for utterance in utterances)
+    if len(found) < MIN_CLINICAL_SENTENCES or words < MIN_WORDS:
+        raise TranscriptTooShortError(
+            f"transcript has {words} words and {len(found)} clinical sentences; need at least "
+            f"{MIN_WORDS} words and {MIN_CLINICAL_SENTENCES} clinical sentences"
+        )
+
+
+def _deduplicate(found: list[Candidate]) -> list[Candidate]:
+    kept: list[Candidate] = []
+    seen: list[frozenset[str]] = []
+    for candidate in found:
+        words = frozenset(re.findall(r"[a-z0-9]+", candidate.text.lower()))
+        if any(_similarity(words, other) >= _NEAR_DUPLICATE for other in seen):
+            continue
+        kept.append(candidate)
+        seen.append(words)
+    return kept
+
+
+def _similarity(first: frozenset[str], second: frozenset[str]) -> float:
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)

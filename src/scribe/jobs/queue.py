@@ -1,0 +1,78 @@
+"""Queues that hand job ids to workers: in-process (SQLite) or procrastinate (PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+logger = logging.getLogger(__name__)
+
+Executor = Callable[[str], Awaitable[None]]
+
+
+class JobQueue(Protocol):
+    """Hands a committed job's id to whatever runs jobs.
+
+    Example::
+
+        await queue.enqueue(job.id)   # after the transaction that created the job committed
+    """
+
+    async def enqueue(self, job_id: str) -> None: ...
+
+
+class InProcessQueue:
+    """A bounded pool of asyncio workers in the server process (the single-node default)."""
+
+    def __init__(self, execute: Executor, *, concurrency: int) -> None:
+        self._execute = execute
+        self._concurrency = concurrency
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._workers: list[asyncio.Task[None]] = []
+
+    async def enqueue(self, job_id: str) -> None:
+        self._queue.put_nowait(job_id)
+
+    def start(self) -> None:
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"scribe-job-worker-{i}")
+            for i in range(self._concurrency)
+        ]
+
+    async def stop(self) -> None:
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
+
+    @property
+    def running(self) -> bool:
+        return any(not task.done() for task in self._workers)
+
+    async def _work(self) -> None:
+        while True:
+            job_id = await self._queue.get()
+            try:
+                await self._execute(job_id)
+            except Exception:
+                logger.exception("job execution crashed", extra={"job_id": job_id})
+            finally:
+                self._queue.task_done()
+
+
+class ProcrastinateQueue:
+    """Defers a procrastinate task per job; a queueing lock keeps one waiting copy per job."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+
+    async def enqueue(self, job_id: str) -> None:
+        from procrastinate import exceptions
+
+        task = self._app.tasks["scribe.run_job"]
+        try:
+            await task.configure(queueing_lock=job_id).defer_async(job_id=job_id)
+        except exceptions.AlreadyEnqueued:
+            logger.debug("job already waiting in the queue", extra={"job_id": job_id})

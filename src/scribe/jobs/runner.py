@@ -1,0 +1,137 @@
+"""Run one job by id: claim it, call its handler, record the outcome exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scribe.auth import service as auth_service
+from scribe.errors import ScribeError
+from scribe.jobs import service
+from scribe.jobs.models import Job
+
+if TYPE_CHECKING:
+    from scribe.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class JobContext:
+    runtime: Runtime
+    session: AsyncSession
+    job: Job
+
+
+Handler = Callable[[JobContext], Awaitable[dict[str, Any]]]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the coroutine that does the work of one job kind."""
+
+    def register(func: Handler) -> Handler:
+        _HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+async def execute(runtime: Runtime, job_id: str) -> None:
+    """Run a job if it is ours to run; safe to call twice or after a crash."""
+    settings = runtime.settings.jobs
+    async with runtime.sessionmaker() as session:
+        attempt = await service.claim(
+            session, job_id, stale_before=service.stale_cutoff(settings.stale_after_seconds)
+        )
+        await session.commit()
+    if attempt is None:
+        return
+    if attempt > settings.max_attempts:
+        await _record_failure(runtime, job_id, attempt, ("too_many_attempts", "Job was "
+                              "interrupted too many times"))
+        return
+    beat = asyncio.create_task(_heartbeat(runtime, job_id, attempt))
+    try:
+        await _run(runtime, job_id, attempt)
+    finally:
+        beat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beat
+
+
+async def _run(runtime: Runtime, job_id: str, attempt: int) -> None:
+    try:
+        async with runtime.sessionmaker() as session:
+            job = await session.get_one(Job, job_id)
+            result = await _HANDLERS[job.kind](JobContext(runtime, session, job))
+            if await service.finish(session, job_id, attempt, result=result):
+                _audit(session, job, "completed")
+                await service.commit_and_enqueue(session, runtime.queue.enqueue)
+                logger.info("job completed", extra={"job_id": job_id, "kind": job.kind})
+    except ScribeError as exc:
+        await _record_failure(runtime, job_id, attempt, (exc.error_code, exc.message))
+    except Exception as exc:
+        logger.exception("job failed", extra={"job_id": job_id})
+        reason = f"Unexpected {type(exc).__name__} while running the job"
+        await _record_failure(runtime, job_id, attempt, ("internal_error", reason))
+
+
+async def _record_failure(
+    runtime: Runtime, job_id: str, attempt: int, error: tuple[str, str]
+) -> None:
+    async with runtime.sessionmaker() as session:
+        if await service.finish(session, job_id, attempt, error=error):
+            job = await session.get_one(Job, job_id)
+            _audit(session, job, "failed")
+            await session.commit()
+    logger.warning("job failed", extra={"job_id": job_id, "error_code": error[0]})
+
+
+def _audit(session: AsyncSession, job: Job, outcome: str) -> None:
+    auth_service.record_audit(
+        session,
+        tenant_id=job.tenant_id,
+        action=f"job:{job.kind}",
+        outcome=outcome,
+        actor=job.input.get("actor"),
+        resource_ids={"job_id": job.id, **job.input.get("resource_ids", {})},
+    )
+
+
+async def _heartbeat(runtime: Runtime, job_id: str, attempt: int) -> None:
+    while True:
+        await asyncio.sleep(runtime.settings.jobs.heartbeat_seconds)
+        try:
+            async with runtime.sessionmaker() as session:
+                await service.heartbeat(session, job_id, attempt)
+                await session.commit()
+        except Exception:
+            logger.warning("job heartbeat failed", extra={"job_id": job_id}, exc_info=True)
+
+
+async def recover_orphans(runtime: Runtime) -> int:
+    """Re-enqueue jobs whose runner died (stale heartbeat) or that never reached the queue."""
+    return await _recover(runtime, runtime.settings.jobs.stale_after_seconds)
+
+
+async def recover_orphans_now(runtime: Runtime) -> int:
+    """Re-enqueue every queued job (single-process start-up, after running ones were reset)."""
+    return await _recover(runtime, 0.0)
+
+
+async def _recover(runtime: Runtime, stale_after_seconds: float) -> int:
+    async with runtime.sessionmaker() as session:
+        stale = service.stale_cutoff(stale_after_seconds)
+        job_ids = await service.orphaned(session, stale_before=stale)
+    for job_id in job_ids:
+        await runtime.queue.enqueue(job_id)
+    if job_ids:
+        logger.info("re-enqueued interrupted jobs", extra={"count": len(job_ids)})
+    return len(job_ids)

@@ -1,0 +1,53 @@
+"""The ASGI application: create_app(settings) and its lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from scribe import __version__
+from scribe.api import errors
+from scribe.api import ops
+from scribe.api.omniloy import errors as omniloy_errors
+from scribe.api.omniloy.router import router as omniloy_router
+from scribe.config import Settings
+from scribe.middleware import RequestContextMiddleware
+from scribe.runtime import ensure_bootstrap_key, open_runtime
+from scribe.threads import tasks as _thread_tasks  # noqa: F401  (registers the agent_run job)
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None) -> FastAPI:
+    """Build the app. Jobs run in this process on SQLite, or with SCRIBE_JOBS__RUN_IN_API."""
+    settings = settings or Settings()
+    if run_jobs is None:
+        run_jobs = settings.job_backend == "inprocess" or settings.jobs.run_in_api
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_runtime(settings, run_jobs=run_jobs) as runtime:
+            app.state.runtime = runtime
+            key_file = await ensure_bootstrap_key(runtime)
+            if key_file:
+                logger.warning("generated a development API key", extra={"key_file": key_file})
+            yield
+
+    app = FastAPI(
+        title="scribe",
+        version=__version__,
+        description="Self-hosted ambient clinical documentation speaking five vendors' APIs.",
+        lifespan=lifespan,
+        docs_url="/docs" if settings.enable_docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if settings.enable_docs else None,
+    )
+    errors.install_handlers(app)
+    errors.register_dialect(app, "/v1", omniloy_errors.render)
+    app.include_router(ops.router)
+    app.include_router(omniloy_router)
+    app.add_middleware(RequestContextMiddleware, json_body_bytes=settings.limits.json_body_bytes)
+    return app

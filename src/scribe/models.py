@@ -1,0 +1,25 @@
+"""Every table, imported in one place for Alembic and the test database."""
+
+from scribe.auth.models import ApiCredential, AuditRecord, Tenant
+from scribe.encounters.models import Encounter
+from scribe.jobs.models import Job
+from scribe.notes.models import Note, NoteSection
+from scribe.templates.models import TemplateRef
+from scribe.threads.models import Message, Run, Thread
+from scribe.transcripts.models import Transcript, TranscriptSegment
+
+__all__ = [
+    "ApiCredential",
+    "AuditRecord",
+    "Encounter",
+    "Job",
+    "Message",
+    "Note",
+    "NoteSection",
+    "Run",
+    "TemplateRef",
+    "Tenant",
+    "Thread",
+    "Transcript",
+    "TranscriptSegment",
+]

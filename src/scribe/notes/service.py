@@ -1,0 +1,168 @@
+"""Clinical notes: created from a generated draft or by the client, read, and partly updated."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from scribe.auth.service import Principal
+from scribe.clinical.types import NoteDraft
+from scribe.errors import NotFoundError
+from scribe.notes.models import Note, NoteSection
+from scribe.templates import service as template_service
+from scribe.transcripts import service as transcript_service
+
+
+class NoteChanges(TypedDict, total=False):
+    """The fields a client may set; absent keys stay as they are."""
+
+    template: str
+    content: dict[str, Any]
+    feedback: str | None
+    thread_id: str | None
+    run_ids: list[str]
+
+
+async def create(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    transcript_id: str | None,
+    changes: NoteChanges,
+) -> Note:
+    encounter_id = None
+    if transcript_id is not None:
+        transcript = await transcript_service.get(session, principal.tenant_id, transcript_id)
+        encounter_id = transcript.encounter_id
+    note = Note(
+        tenant_id=principal.tenant_id,
+        encounter_id=encounter_id,
+        transcript_id=transcript_id,
+        template_key="SOAP",
+        created_by=principal.actor,
+        sections=[],
+        run_ids=[],
+    )
+    session.add(note)
+    await _apply(session, note, changes)
+    await session.flush()
+    return note
+
+
+async def create_from_draft(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    draft: NoteDraft,
+    transcript_id: str | None,
+    encounter_id: str | None,
+    thread_id: str | None,
+    run_id: str | None,
+    created_by: str | None,
+) -> Note:
+    """Store a generated note with each section's provenance (the segment ids it came from)."""
+    note = Note(
+        tenant_id=tenant_id,
+        encounter_id=encounter_id,
+        transcript_id=transcript_id,
+        template_key=draft.template_key,
+        thread_id=thread_id,
+        run_ids=[run_id] if run_id else [],
+        created_by=created_by,
+        sections=[
+            NoteSection(
+                key=s.key,
+                title=s.title,
+                text=s.text,
+                position=i,
+                segment_ids=list(s.segment_ids),
+            )
+            for i, s in enumerate(draft.sections)
+        ],
+    )
+    session.add(note)
+    await session.flush()
+    return note
+
+
+async def get(session: AsyncSession, tenant_id: str, note_id: str) -> Note:
+    note = await session.scalar(
+        select(Note)
+        .where(Note.id == note_id, Note.tenant_id == tenant_id)
+        .options(selectinload(Note.sections))
+    )
+    if note is None:
+        raise NotFoundError("Clinical note not found", resource="note")
+    return note
+
+
+async def list_notes(
+    session: AsyncSession,
+    tenant_id: str,
+    *,
+    transcript_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Sequence[Note]:
+    query = select(Note).where(Note.tenant_id == tenant_id)
+    if transcript_id is not None:
+        query = query.where(Note.transcript_id == transcript_id)
+    query = query.order_by(Note.created_at, Note.id).limit(limit).offset(offset)
+    return (await session.scalars(query.options(selectinload(Note.sections)))).all()
+
+
+async def update(session: AsyncSession, tenant_id: str, note_id: str, changes: NoteChanges) -> Note:
+    note = await get(session, tenant_id, note_id)
+    await _apply(session, note, changes)
+    await session.flush()
+    return note
+
+
+def content_of(note: Note) -> dict[str, Any]:
+    """The note as one JSON object: free-form content, or section key → text."""
+    if note.content is not None:
+        return note.content
+    return {section.key: section.text for section in note.sections}
+
+
+async def _apply(session: AsyncSession, note: Note, changes: NoteChanges) -> None:
+    if "template" in changes:
+        note.template_key = template_service.canonical_key(changes["template"])
+        await template_service.remember_custom(session, note.tenant_id, note.template_key)
+    if "content" in changes:
+        _set_content(note, changes["content"])
+    if "feedback" in changes:
+        note.feedback = changes["feedback"]
+    if "thread_id" in changes:
+        note.thread_id = changes["thread_id"]
+    if "run_ids" in changes:
+        note.run_ids = list(changes["run_ids"])
+
+
+def _set_content(note: Note, content: Mapping[str, Any]) -> None:
+    """Flat text maps become sections (keeping provenance of unchanged ones); others stay JSON."""
+    if not all(isinstance(value, str) for value in content.values()):
+        note.content = dict(content)
+        note.sections = []
+        return
+    previous = {section.key: section for section in note.sections}
+    spec = template_service.builtin(note.template_key)
+    titles = {s.key: s.title for s in spec.sections} if spec else {}
+    note.content = None
+    note.sections = [
+        _section(previous.get(key), key, titles.get(key, key), text, position)
+        for position, (key, text) in enumerate(content.items())
+    ]
+
+
+def _section(
+    old: NoteSection | None, key: str, title: str, text: str, position: int
+) -> NoteSection:
+    if old is not None and old.text == text:
+        old.position = position
+        return old
+    return NoteSection(key=key, title=title, text=text, position=position, segment_ids=[])

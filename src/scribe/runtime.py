@@ -1,0 +1,122 @@
+"""Everything built once per process (engine, sessions, providers, queue) and how it starts."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from scribe.auth import service as auth_service
+from scribe.config import Settings
+from scribe.db import create_engine, create_sessionmaker
+from scribe.jobs import procrastinate_app, runner
+from scribe.jobs import service as job_service
+from scribe.jobs.queue import InProcessQueue, JobQueue, ProcrastinateQueue
+from scribe.providers.llm import build_text_provider
+from scribe.providers.llm.base import TextProvider
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    text: TextProvider
+    queue: JobQueue
+    procrastinate: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[Runtime]:
+    """Build the runtime; with ``run_jobs`` this process also executes jobs."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.sqlalchemy_url)
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        text=build_text_provider(settings.llm),
+        queue=_NoQueue(),
+    )
+    try:
+        if settings.job_backend == "procrastinate":
+            async with _procrastinate(runtime, run_jobs=run_jobs):
+                yield runtime
+        else:
+            async with _in_process(runtime, run_jobs=run_jobs):
+                yield runtime
+    finally:
+        await engine.dispose()
+
+
+class _NoQueue:
+    async def enqueue(self, job_id: str) -> None:
+        raise RuntimeError("job queue used before the runtime opened")
+
+
+@asynccontextmanager
+async def _in_process(runtime: Runtime, *, run_jobs: bool) -> AsyncIterator[None]:
+    queue = InProcessQueue(
+        lambda job_id: runner.execute(runtime, job_id),
+        concurrency=runtime.settings.jobs.concurrency,
+    )
+    runtime.queue = queue
+    if run_jobs:
+        queue.start()
+        async with runtime.sessionmaker() as session:
+            await job_service.reset_running(session)
+            await session.commit()
+        await runner.recover_orphans_now(runtime)
+    try:
+        yield
+    finally:
+        await queue.stop()
+
+
+@asynccontextmanager
+async def _procrastinate(runtime: Runtime, *, run_jobs: bool) -> AsyncIterator[None]:
+    import asyncio
+
+    app = procrastinate_app.build_app(runtime.settings.libpq_url, {"runtime": runtime})
+    runtime.procrastinate = app
+    runtime.queue = ProcrastinateQueue(app)
+    async with app.open_async():
+        worker = None
+        if run_jobs:
+            worker = asyncio.create_task(
+                procrastinate_app.run_worker(runtime, concurrency=runtime.settings.jobs.concurrency)
+            )
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                await asyncio.gather(worker, return_exceptions=True)
+
+
+async def ensure_bootstrap_key(runtime: Runtime) -> str | None:
+    """First start: register SCRIBE_BOOTSTRAP_API_KEY, or generate a dev key into the data dir."""
+    async with runtime.sessionmaker() as session:
+        if await auth_service.has_credentials(session):
+            return None
+        configured = runtime.settings.bootstrap_api_key
+        key = configured.get_secret_value() if configured else None
+        issued = await auth_service.create_key(
+            session, "default", api_key=key, client_id="default"
+        )
+        await session.commit()
+    if configured:
+        return None
+    path = runtime.settings.data_dir / "dev-api-key"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(issued.api_key + "\n")
+    return str(path)
