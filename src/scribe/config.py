@@ -31,6 +31,7 @@ class JobSettings(BaseModel):
     backend: Literal["auto", "inprocess", "procrastinate"] = "auto"
     # With procrastinate, also run a worker inside the API process (single-node PostgreSQL).
     run_in_api: bool = False
+    queue_name: str = "scribe"
     concurrency: int = Field(default=4, ge=1, le=64)
     heartbeat_seconds: float = Field(default=10.0, gt=0)
     stale_after_seconds: float = Field(default=60.0, gt=0)

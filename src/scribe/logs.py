@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -23,13 +24,35 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        request_id = request_id_var.get()
-        if request_id:
-            entry["request_id"] = request_id
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+# Database drivers log statements with their parameters at DEBUG: that would be clinical text.
+_PARAMETER_LOGGERS = ("aiosqlite", "asyncpg", "psycopg", "sqlalchemy.engine", "sqlalchemy.pool")
+
+
+def prepare_logging() -> None:
+    """Stamp records with the request id; keep parameter-echoing loggers at WARNING."""
+    for name in _PARAMETER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "scribe_request_id", False):
+        logging.setLogRecordFactory(_with_request_id(factory))
+
+
+def _with_request_id(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        request_id = request_id_var.get()
+        if request_id is not None:
+            record.request_id = request_id
+        return record
+
+    make.scribe_request_id = True  # type: ignore[attr-defined]
+    return make
 
 
 def configure_logging(level: str = "INFO", *, json_output: bool = True) -> None:
@@ -45,5 +68,6 @@ def configure_logging(level: str = "INFO", *, json_output: bool = True) -> None:
     for name in ("uvicorn", "uvicorn.error", "procrastinate"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    prepare_logging()
     # Our middleware writes the access log with the route template and request id.
     logging.getLogger("uvicorn.access").disabled = True

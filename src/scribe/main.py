@@ -14,6 +14,7 @@ from scribe.api import ops
 from scribe.api.omniloy import errors as omniloy_errors
 from scribe.api.omniloy.router import router as omniloy_router
 from scribe.config import Settings
+from scribe.logs import prepare_logging
 from scribe.middleware import RequestContextMiddleware
 from scribe.runtime import ensure_bootstrap_key, open_runtime
 from scribe.threads import tasks as _thread_tasks  # noqa: F401  (registers the agent_run job)
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None) -> FastAPI:
     """Build the app. Jobs run in this process on SQLite, or with SCRIBE_JOBS__RUN_IN_API."""
     settings = settings or Settings()
+    prepare_logging()
     if run_jobs is None:
         run_jobs = settings.job_backend == "inprocess" or settings.jobs.run_in_api
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -83,9 +84,9 @@ async def _in_process(runtime: Runtime, *, run_jobs: bool) -> AsyncIterator[None
 
 @asynccontextmanager
 async def _procrastinate(runtime: Runtime, *, run_jobs: bool) -> AsyncIterator[None]:
-    import asyncio
-
-    app = procrastinate_app.build_app(runtime.settings.libpq_url, {"runtime": runtime})
+    app = procrastinate_app.build_app(
+        runtime.settings.libpq_url, runtime.settings.jobs.queue_name, {"runtime": runtime}
+    )
     runtime.procrastinate = app
     runtime.queue = ProcrastinateQueue(app)
     async with app.open_async():

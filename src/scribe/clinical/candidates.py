@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from scribe.clinical.lexicon import find_symptoms
 from scribe.clinical.negation import is_negative_answer, is_positive_answer
-from scribe.clinical.rewrite import clean_speech, to_clinical
+from scribe.clinical.rewrite import clean_speech, clinical_voice
 from scribe.clinical.sections import classify, is_assistant_address, is_small_talk
 from scribe.clinical.sentences import split_sentences
 from scribe.clinical.types import Category, SpeakerRole, Utterance
@@ -17,6 +17,23 @@ from scribe.clinical.types import Category, SpeakerRole, Utterance
 # with its own subject starts so each half can land in its own section.
 _CLAUSE_SPLIT = re.compile(r",\s+(?:and|so|but)\s+(?=(?:i|we|you|let's|let us)\b)", re.I)
 _MIN_CLAUSE_WORDS = 4
+_DISCOURSE_OPENING = re.compile(r"^(?:(?:and|then|so|now|okay|alright|well)\b[\s,]*)+", re.I)
+_INLINE_QUESTION = re.compile(
+    r"\b(?:(?:do|did|does|can|could|are|were|have|has) (?:you|it|the pain|that|this|there)"
+    r"|tell me|any (?:other )?\w+ or\b)",
+    re.I,
+)
+_FUNCTION_WORDS = frozenset(
+    "it it's its that this these those is was does do did has have had be been yes no not the a"
+    " an and or but so there they them their patient patient's will would can could some".split()
+)
+# Transcripts without punctuation still show a doctor's questions by how they open.
+_QUESTION_OPENING = re.compile(
+    r"^(?:how (?:are|is|long|often|much|many|bad|about)|what|when|where|why|which|who"
+    r"|(?:do|did|does|are|were|have|has|can|could|would|is|was) (?:you|it|there|anyone|that|this)"
+    r"|any (?:other )?\w+$)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +81,7 @@ def candidates(utterances: Sequence[Utterance]) -> list[Candidate]:
 def _pieces(utterance: Utterance) -> Iterator[_Piece]:
     for sentence in _dictated_content(split_sentences(utterance.text)):
         cleaned = clean_speech(sentence)
-        question = cleaned.endswith("?")
+        question = cleaned.endswith("?") or _asks(cleaned, utterance.speaker)
         for clause in _clauses(cleaned, utterance.speaker, question):
             yield _Piece(clause, sentence, utterance.speaker, utterance.id, question)
 
@@ -76,6 +93,16 @@ def _dictated_content(sentences: list[str]) -> Iterator[str]:
         if not skip_next:
             yield sentence
         skip_next = is_assistant_address(sentence)
+
+
+def _asks(sentence: str, speaker: SpeakerRole) -> bool:
+    if speaker != "doctor":
+        return False
+    opening = _DISCOURSE_OPENING.sub("", sentence)
+    if _QUESTION_OPENING.match(opening):
+        return True
+    unpunctuated = not sentence.rstrip().endswith((".", "!", "?"))
+    return unpunctuated and _INLINE_QUESTION.search(sentence) is not None
 
 
 def _clauses(sentence: str, speaker: SpeakerRole, question: bool) -> list[str]:
@@ -139,8 +166,9 @@ def _paired_reply(reply: str, asked: list[_Question], ids: tuple[str, ...]) -> C
 def _candidate(
     text: str, speaker: SpeakerRole, category: Category, ids: tuple[str, ...]
 ) -> list[Candidate]:
-    rewritten = to_clinical(text, speaker)
-    if len(rewritten.split()) < 2:
+    rewritten = clinical_voice(text, speaker)
+    words = re.findall(r"[a-z']+", rewritten.lower())
+    if len(rewritten.split()) < 2 or all(word in _FUNCTION_WORDS for word in words):
         return []
     return [Candidate(rewritten, category, ids)]
 

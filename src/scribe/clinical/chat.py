@@ -10,7 +10,7 @@ from scribe.clinical.candidates import Candidate, candidates
 from scribe.clinical.extract import extract_medications, extract_vitals
 from scribe.clinical.lexicon import find_symptoms
 from scribe.clinical.notes import write_note
-from scribe.clinical.roles import infer_roles
+from scribe.clinical.roles import correct_swapped_roles, infer_roles
 from scribe.clinical.templates import SOAP
 from scribe.clinical.types import TranscriptTooShortError, Utterance
 
@@ -19,13 +19,33 @@ TOO_SHORT = "The transcript is too short to summarize."
 _SUMMARY = re.compile(r"\b(?:summar\w*|recap|overview|tl;?dr)\b", re.I)
 _SUMMARY_SENTENCES_PER_SECTION = 2
 _SYNONYMS = {
-    "meds": "medication", "med": "medication", "medicine": "medication", "medicines": "medication",
-    "drug": "medication", "drugs": "medication", "pills": "medication", "pill": "medication",
-    "bp": "blood pressure", "hr": "heart rate", "temp": "temperature", "sob": "shortness breath",
-    "rx": "prescribe", "prescription": "prescribe", "prescriptions": "prescribe",
-    "allergic": "allergy", "xray": "x-ray", "labs": "lab", "followup": "follow",
-    "diagnosis": "diagnose", "dx": "diagnose", "hx": "history", "vitals": "vital",
-    "o2": "oxygen", "sat": "saturation", "sats": "saturation", "pt": "patient",
+    "meds": "medication",
+    "med": "medication",
+    "medicine": "medication",
+    "medicines": "medication",
+    "drug": "medication",
+    "drugs": "medication",
+    "pills": "medication",
+    "pill": "medication",
+    "bp": "blood pressure",
+    "hr": "heart rate",
+    "temp": "temperature",
+    "sob": "shortness breath",
+    "rx": "prescribe",
+    "prescription": "prescribe",
+    "prescriptions": "prescribe",
+    "allergic": "allergy",
+    "xray": "x-ray",
+    "labs": "lab",
+    "followup": "follow",
+    "diagnosis": "diagnose",
+    "dx": "diagnose",
+    "hx": "history",
+    "vitals": "vital",
+    "o2": "oxygen",
+    "sat": "saturation",
+    "sats": "saturation",
+    "pt": "patient",
 }
 _STOPWORDS = frozenset(
     "a an the is are was were be been being what which who whom whose when where why how do does"
@@ -35,17 +55,33 @@ _STOPWORDS = frozenset(
     " should will please give list anything something current currently get got visit today"
     " s t".split()
 )
-_SUFFIXES = (("ications", "ic"), ("ication", "ic"), ("ations", "at"), ("ation", "at"),
-             ("osis", "os"), ("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+_SUFFIXES = (
+    ("ications", "ic"),
+    ("ication", "ic"),
+    ("ations", "at"),
+    ("ation", "at"),
+    ("osis", "os"),
+    ("ies", "y"),
+    ("ing", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+)
+_QUESTION_CONCEPTS = {
+    "vital": "blood pressure heart rate pulse temperature oxygen saturation weight bmi",
+    "medic": "prescribe taking dose",
+}
 _CONCEPTS = {"medic": extract_medications, "vital": extract_vitals, "symptom": find_symptoms}
 
 
-def answer_question(question: str, utterances: Sequence[Utterance], *, max_sentences: int = 3) -> str:
+def answer_question(
+    question: str, utterances: Sequence[Utterance], *, max_sentences: int = 3
+) -> str:
     """Answer from the transcript's own sentences, or say that it does not mention the topic."""
     if _SUMMARY.search(question):
         return summarize(utterances)
-    wanted = keywords(question)
-    pool = _unique(candidates(infer_roles(utterances)))
+    wanted = _with_concepts(keywords(question))
+    pool = _unique(candidates(infer_roles(correct_swapped_roles(utterances))))
     if not wanted or not pool:
         return NOT_MENTIONED
     bags = [_bag(candidate.text) for candidate in pool]
@@ -76,6 +112,12 @@ def keywords(text: str) -> frozenset[str]:
     for word in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.lower()):
         words += _SYNONYMS.get(word, word).split()
     return frozenset(_stem(word) for word in words if word not in _STOPWORDS)
+
+
+def _with_concepts(wanted: frozenset[str]) -> frozenset[str]:
+    # A question about "blood pressure" is a question about the stated vital sign.
+    extra = {concept for concept, cues in _QUESTION_CONCEPTS.items() if wanted & keywords(cues)}
+    return wanted | extra
 
 
 def _stem(word: str) -> str:

@@ -105,8 +105,8 @@ _VITAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "oxygen saturation",
         re.compile(
-            rf"\b(?:oxygen saturation|o2 sat(?:uration)?s?|spo2|sats?|saturation|pulse ox(?:imetry)?"
-            rf"|oxygen(?: level)?){_SEP}(\d{{2,3}})\s*(%|percent)?",
+            r"\b(?:oxygen saturation|o2 sat(?:uration)?s?|spo2|sats?|saturation"
+            rf"|pulse ox(?:imetry)?|oxygen(?: level)?){_SEP}(\d{{2,3}})\s*(%|percent)?",
             re.I,
         ),
     ),
@@ -150,9 +150,39 @@ _ALLERGIC_TO = re.compile(r"\ballerg(?:ic|y|ies)\s+to\s+([a-z0-9 ,\-]+)", re.I)
 _NOUN_ALLERGY = re.compile(r"\b([a-z][a-z\-]+)\s+allerg(?:y|ies)\b", re.I)
 _NO_ALLERGIES = re.compile(r"\b(?:no known (?:drug )?allergies|nkda|no allergies)\b", re.I)
 _NOT_ALLERGENS = frozenset(
-    {"no", "any", "known", "drug", "food", "seasonal", "environmental", "medication", "other",
-     "an", "the", "my", "your", "his", "her", "their", "severe", "mild", "some", "and", "or",
-     "of", "have", "has", "had", "with", "about", "for", "bad", "true", "real"}
+    {
+        "no",
+        "any",
+        "known",
+        "drug",
+        "food",
+        "seasonal",
+        "environmental",
+        "medication",
+        "other",
+        "an",
+        "the",
+        "my",
+        "your",
+        "his",
+        "her",
+        "their",
+        "severe",
+        "mild",
+        "some",
+        "and",
+        "or",
+        "of",
+        "have",
+        "has",
+        "had",
+        "with",
+        "about",
+        "for",
+        "bad",
+        "true",
+        "real",
+    }
 )
 _LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|\bor\b)\s*", re.I)
 _CLAUSE_END = re.compile(r"\b(?:but|which|that|so|because|when|since|it|i|she|he)\b", re.I)

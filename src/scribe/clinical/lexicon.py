@@ -77,23 +77,36 @@ SYMPTOMS: dict[str, str] = {
     "pain": "pain",
 }
 
-_SYMPTOM_PATTERN = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(k) for k in SYMPTOMS), key=len, reverse=True)) + r")\b",
-    re.IGNORECASE,
-)
+_SYMPTOM_WORDS = re.compile(r"[a-z]+")
+_LONGEST_SYMPTOM = max(len(key.split()) for key in SYMPTOMS)
+_FIRST_WORDS = frozenset(key.split()[0] for key in SYMPTOMS)
 
 
 def find_symptoms(text: str) -> list[str]:
     """Return the canonical symptom names mentioned in text, in order, without repeats."""
-    found: dict[str, None] = {}
-    for match in _SYMPTOM_PATTERN.finditer(text):
-        found[SYMPTOMS[match.group(1).lower()]] = None
-    return list(found)
+    return list(dict.fromkeys(SYMPTOMS[mention] for mention in symptom_mentions(text)))
 
 
 def symptom_mentions(text: str) -> list[str]:
-    """Return the symptom phrases exactly as spelled in text."""
-    return [match.group(1) for match in _SYMPTOM_PATTERN.finditer(text)]
+    """Return the symptom phrases of text (lower-cased), longest match first, in order."""
+    words = _SYMPTOM_WORDS.findall(text.lower())
+    mentions: list[str] = []
+    index = 0
+    while index < len(words):
+        size = _match_size(words, index)
+        if size:
+            mentions.append(" ".join(words[index : index + size]))
+        index += size or 1
+    return mentions
+
+
+def _match_size(words: list[str], index: int) -> int:
+    if words[index] not in _FIRST_WORDS:
+        return 0
+    for size in range(_LONGEST_SYMPTOM, 0, -1):
+        if index + size <= len(words) and " ".join(words[index : index + size]) in SYMPTOMS:
+            return size
+    return 0
 
 
 DRUG_NAMES: frozenset[str] = frozenset(

@@ -1,4 +1,4 @@
-"""Negation detection in the spirit of NegEx: a trigger shortly before a term, in the same clause."""
+"""Negation detection in the spirit of NegEx: a trigger shortly before a term, same clause."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ _NEGATIVE_ANSWER = re.compile(
     re.IGNORECASE,
 )
 _POSITIVE_ANSWER = re.compile(
-    r"^(?:(?:yes|yeah|yep|yup|i do|i have|i did|i am|i'm|uh-huh|mm-hmm|a little|sometimes)\W*)+$", re.IGNORECASE
+    r"^(?:(?:yes|yeah|yep|yup|i do|i have|i did|i am|i'm|uh-huh|mm-hmm|a little|sometimes)\W*)+$",
+    re.IGNORECASE,
 )
 
 
@@ -100,7 +101,9 @@ def _negated_at(tokens: list[str], start: int, size: int) -> bool:
 
 
 def _has_trigger(window: list[str]) -> bool:
-    if any(token.endswith("n't") or token in {"dont", "didnt", "havent", "hasnt"} for token in window):
+    if any(
+        token.endswith("n't") or token in {"dont", "didnt", "havent", "hasnt"} for token in window
+    ):
         return True
     joined = " " + " ".join(window) + " "
     return any(f" {trigger} " in joined for trigger in _PRE_TRIGGERS)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from scribe.clinical.candidates import Candidate, candidates
-from scribe.clinical.roles import infer_roles
+from scribe.clinical.roles import correct_swapped_roles, infer_roles
 from scribe.clinical.types import (
     Category,
     DraftSection,
@@ -50,7 +50,7 @@ def write_note(
     utterances: Sequence[Utterance], template: TemplateSpec, *, style: NoteStyle = "paragraphs"
 ) -> NoteDraft:
     """Fill every section of template with clinical sentences drawn from the transcript."""
-    resolved = infer_roles(utterances)
+    resolved = infer_roles(correct_swapped_roles(utterances))
     found = _deduplicate(candidates(resolved))
     _require_enough(resolved, found)
     routes = section_routes(template)

@@ -9,7 +9,7 @@ from typing import Literal
 Pronoun = Literal["i", "you"]
 _Number = Literal["singular", "plural"]
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+|-[A-Za-z0-9]+)*")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+|-[A-Za-z0-9]+)*")
 # Words that may sit between a subject and its verb without breaking agreement.
 _ADVERBS = frozenset(
     "just also really still usually always never sometimes often actually only kind sort of"
@@ -24,15 +24,38 @@ _UNCHANGED = frozenset(
     " could would should might must may can will shall cannot not been to".split()
 )
 _SINGULAR = {
-    "am": "is", "are": "are", "were": "was", "have": "has", "do": "does", "go": "goes",
-    "don't": "does not", "didn't": "did not", "haven't": "has not", "can't": "cannot",
-    "won't": "will not", "aren't": "is not", "weren't": "was not", "wasn't": "was not",
-    "isn't": "is not", "couldn't": "could not", "wouldn't": "would not", "shouldn't": "should not",
+    "am": "is",
+    "are": "is",
+    "were": "was",
+    "have": "has",
+    "do": "does",
+    "go": "goes",
+    "don't": "does not",
+    "didn't": "did not",
+    "haven't": "has not",
+    "can't": "cannot",
+    "won't": "will not",
+    "aren't": "is not",
+    "weren't": "was not",
+    "wasn't": "was not",
+    "isn't": "is not",
+    "couldn't": "could not",
+    "wouldn't": "would not",
+    "shouldn't": "should not",
 }
 _PLURAL = {
-    "am": "are", "was": "were", "wasn't": "were not", "don't": "do not", "didn't": "did not",
-    "haven't": "have not", "can't": "cannot", "won't": "will not", "aren't": "are not",
-    "couldn't": "could not", "wouldn't": "would not", "shouldn't": "should not",
+    "am": "are",
+    "was": "were",
+    "wasn't": "were not",
+    "don't": "do not",
+    "didn't": "did not",
+    "haven't": "have not",
+    "can't": "cannot",
+    "won't": "will not",
+    "aren't": "are not",
+    "couldn't": "could not",
+    "wouldn't": "would not",
+    "shouldn't": "should not",
 }
 _BE = {"singular": "is", "plural": "are"}
 _HAVE = {"singular": "has", "plural": "have"}
@@ -41,10 +64,35 @@ _SUBJECT_CONTEXT = frozenset(
     "and but so if that because when until unless or since while as where whether think believe"
     " know hope guess sure like seems looks then maybe now also".split()
 )
+# Words that, right after "you", show it is the subject of a clause.
+_VERB_LIKE = frozenset(
+    "are were have had do did don't didn't haven't can can't could will would should need feel"
+    " felt know think want said get got may might must take took see saw go went tell told"
+    " mentioned say notice noticed look looks seem seems hurt start started try tried use used eat"
+    " drink smoke work live sleep walk run play has".split()
+)
+_NOT_VERBS = frozenset(
+    "bed red need seed shed during in on at for with about and or but the a an this that so because"
+    " if when to from by as into over after before since until while".split()
+)
+_INVERSIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bare the patient\b", re.I), "is the patient"),
+    (re.compile(r"\bwere the patient\b", re.I), "was the patient"),
+    (re.compile(r"\bdo the patient\b", re.I), "does the patient"),
+    (re.compile(r"\bhave the patient (?=been|had|noticed|tried|ever)", re.I), "has the patient "),
+)
 _CONTRACTED = {"'m": "be", "'re": "be", "'ve": "have", "'ll": "will", "'d": "would"}
-_FIRST_PLURAL = {"we": "they", "our": "their", "us": "them", "ours": "theirs", "ourselves":
-                 "themselves", "we're": "they are", "we've": "they have", "we'll": "they will",
-                 "we'd": "they would"}
+_FIRST_PLURAL = {
+    "we": "they",
+    "our": "their",
+    "us": "them",
+    "ours": "theirs",
+    "ourselves": "themselves",
+    "we're": "they are",
+    "we've": "they have",
+    "we'll": "they will",
+    "we'd": "they would",
+}
 
 
 @dataclass(slots=True)
@@ -60,18 +108,27 @@ def shift_person(text: str, pronoun: Pronoun) -> str:
     pieces: list[str] = []
     last = 0
     previous: str | None = None
-    for match in _WORD.finditer(text):
+    matches = list(_WORD.finditer(text))
+    for index, match in enumerate(matches):
         gap = text[last : match.start()]
         if gap.strip():
             state.pending, previous = None, None
-        pieces += [gap, _convert(match.group(0), previous, state)]
+        following = matches[index + 1].group(0).lower() if index + 1 < len(matches) else None
+        pieces += [gap, _convert(match.group(0), (previous, following), state)]
         previous, last = match.group(0).lower(), match.end()
     pieces.append(text[last:])
-    return "".join(pieces)
+    return _fix_inversions("".join(pieces))
 
 
-def _convert(word: str, previous: str | None, state: _State) -> str:
-    lower = word.lower().replace("’", "'")
+def _fix_inversions(text: str) -> str:
+    # Questions put the verb first ("are you"), so it escaped agreement with "the patient".
+    for pattern, replacement in _INVERSIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _convert(word: str, neighbours: tuple[str | None, str | None], state: _State) -> str:
+    lower = word.lower()
     if state.pending is not None:
         if lower in _ADVERBS:
             return word
@@ -79,7 +136,7 @@ def _convert(word: str, previous: str | None, state: _State) -> str:
         return _conjugate(lower, number) if lower not in _pronoun_forms(state.pronoun) else word
     if state.pronoun == "i":
         return _first_person(lower, state) or word
-    return _second_person(lower, previous, state) or word
+    return _second_person(lower, neighbours, state) or word
 
 
 def _pronoun_forms(pronoun: Pronoun) -> frozenset[str]:
@@ -95,14 +152,22 @@ def _first_person(lower: str, state: _State) -> str | None:
     return _object_forms(lower, state, "me", "my", "mine", "myself")
 
 
-def _second_person(lower: str, previous: str | None, state: _State) -> str | None:
+def _second_person(
+    lower: str, neighbours: tuple[str | None, str | None], state: _State
+) -> str | None:
     if lower.startswith("you'") and lower[3:] in _CONTRACTED:
         return _subject(lower[3:], state)
     if lower == "you":
-        if previous is None or previous in _SUBJECT_CONTEXT:
-            return _subject("", state)
-        return _object(state)
+        return _subject("", state) if _is_subject(*neighbours) else _object(state)
     return _object_forms(lower, state, None, "your", "yours", "yourself")
+
+
+def _is_subject(previous: str | None, following: str | None) -> bool:
+    if following is not None and (following in _VERB_LIKE or following in _ADVERBS):
+        return True
+    if following is not None and following.endswith("ed") and following not in _NOT_VERBS:
+        return True
+    return previous is None or previous in _SUBJECT_CONTEXT
 
 
 def _subject(contraction: str, state: _State) -> str:
@@ -148,7 +213,9 @@ def _conjugate(verb: str, number: _Number) -> str:
         return _PLURAL.get(verb, verb)
     if verb in _SINGULAR:
         return _SINGULAR[verb]
-    if verb in _UNCHANGED or verb.endswith(("ed", "s", "n't")) or not verb.isalpha():
+    if verb in _UNCHANGED or verb in _NOT_VERBS or verb.endswith(("ed", "s", "n't")):
+        return verb
+    if not verb.isalpha():
         return verb
     if verb.endswith(("sh", "ch", "x", "z", "o")):
         return verb + "es"

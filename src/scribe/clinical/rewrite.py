@@ -54,28 +54,57 @@ _YOUR_TEST = re.compile(rf"\byour (?={_TEST_WORDS}\b)", re.I)
 _LEADING_THE_TEST = re.compile(rf"^the (?={_TEST_WORDS}\b)", re.I)
 _EMPHATIC_DO = re.compile(r"\bi do (see|appreciate|hear|feel|notice|note)\b", re.I)
 _ACRONYMS = {
-    "mri": "MRI", "ct": "CT", "ekg": "EKG", "ecg": "ECG", "x-ray": "X-ray", "x-rays": "X-rays",
-    "xray": "X-ray", "bp": "BP", "copd": "COPD", "a1c": "A1c", "cbc": "CBC", "hiv": "HIV",
-    "adhd": "ADHD", "ptsd": "PTSD", "gerd": "GERD", "uti": "UTI", "icu": "ICU", "nsaid": "NSAID",
-    "nsaids": "NSAIDs", "covid": "COVID", "dvt": "DVT", "tsh": "TSH", "ldl": "LDL", "hdl": "HDL",
-    "bmi": "BMI", "cpap": "CPAP", "i": "I", "dr": "Dr", "mg": "mg", "acl": "ACL",
+    "mri": "MRI",
+    "ct": "CT",
+    "ekg": "EKG",
+    "ecg": "ECG",
+    "x-ray": "X-ray",
+    "x-rays": "X-rays",
+    "xray": "X-ray",
+    "bp": "BP",
+    "copd": "COPD",
+    "a1c": "A1c",
+    "cbc": "CBC",
+    "hiv": "HIV",
+    "adhd": "ADHD",
+    "ptsd": "PTSD",
+    "gerd": "GERD",
+    "uti": "UTI",
+    "icu": "ICU",
+    "nsaid": "NSAID",
+    "nsaids": "NSAIDs",
+    "covid": "COVID",
+    "dvt": "DVT",
+    "tsh": "TSH",
+    "ldl": "LDL",
+    "hdl": "HDL",
+    "bmi": "BMI",
+    "cpap": "CPAP",
+    "i": "I",
+    "dr": "Dr",
+    "mg": "mg",
+    "acl": "ACL",
 }
 _ACRONYM = re.compile(r"\b(" + "|".join(re.escape(k) for k in _ACRONYMS) + r")\b", re.I)
 
 
 def to_clinical(sentence: str, speaker: SpeakerRole) -> str:
     """Rewrite a spoken sentence as third-person clinical prose, adding no facts."""
-    text = clean_speech(sentence)
+    return clinical_voice(clean_speech(sentence), speaker)
+
+
+def clinical_voice(cleaned: str, speaker: SpeakerRole) -> str:
+    """Finish a sentence already passed through clean_speech in the clinical third person."""
     if speaker == "patient":
-        text = shift_person(text, "i")
+        cleaned = shift_person(cleaned, "i")
     elif speaker == "doctor":
-        text = _doctor_voice(text)
-    return finish(text)
+        cleaned = _doctor_voice(cleaned)
+    return finish(cleaned)
 
 
 def clean_speech(sentence: str) -> str:
     """Strip fillers, stutters and tokeniser spacing from a spoken sentence."""
-    text = " ".join(sentence.split())
+    text = " ".join(sentence.replace("\u2019", "'").split())
     for pattern, replacement in _JOINS:
         text = pattern.sub(replacement, text)
     for pattern in _FILLERS:

@@ -39,82 +39,193 @@ _PLAN_OPENERS = (
     r"|you should|you need to|we need to|make sure (?:you|to)|go ahead and|plan is|the plan"
 )
 _RULES: tuple[_Rule, ...] = (
-    _rule("chief_complaint", r"\b(?:what brings you|brings you in|here (?:today )?(?:for|because|with"
-          r"|to)|presents? (?:today )?(?:with|for)|presenting (?:with|for)|chief complaint|came in"
-          r" (?:today )?(?:for|because)|reason for (?:the |your |today's )?visit|referred (?:by|to"
-          r"|for))", 4),
+    _rule(
+        "chief_complaint",
+        r"\b(?:what brings you|brings you in|here (?:today )?(?:for|because|with"
+        r"|to)|presents? (?:today )?(?:with|for)|presenting (?:with|for)|chief complaint|came in"
+        r" (?:today )?(?:for|because)|reason for (?:the |your |today's )?visit|referred (?:by|to"
+        r"|for))",
+        4,
+    ),
     _rule("chief_complaint", r"\b\d+[- ]year[- ]old\b", 3),
-    _rule("hpi", r"\b(?:how long|when did (?:it|this|that|the \w+) start|started|began|since|ago"
-          r"|for (?:the past |about |over )?(?:a |\w+ )?(?:days?|weeks?|months?|years?)|worse|better"
-          r"|on a scale|radiat\w*|comes and goes|constant|sharp|dull|throbbing|hurts?|hurting"
-          r"|sore|pain|symptoms?|episodes?)\b", 1),
-    _rule("hpi", r"\b(?:i've been|i have been|i've had|i have had|i feel|i felt|i get|i got|i noticed"
-          r"|i'm having|i am having|it hurts|my \w+ (?:hurts|is|has been|feels|was))\b", 2, _PATIENT),
+    _rule(
+        "hpi",
+        r"\b(?:how long|when did (?:it|this|that|the \w+) start|started|began|since|ago"
+        r"|for (?:the past |about |over )?(?:a |\w+ )?(?:days?|weeks?|months?|years?)|worse|better"
+        r"|on a scale|radiat\w*|comes and goes|constant|sharp|dull|throbbing|hurts?|hurting"
+        r"|sore|pain|symptoms?|episodes?)\b",
+        1,
+    ),
+    _rule(
+        "hpi",
+        r"\b(?:i've been|i have been|i've had|i have had|i feel|i felt|i get|i got|i noticed"
+        r"|i'm having|i am having|it hurts|my \w+ (?:hurts|is|has been|feels|was))\b",
+        2,
+        _PATIENT,
+    ),
+    _rule(
+        "hpi",
+        r"\b(?:my|the) (?:\w+ )?(?:knee|back|head|chest|stomach|belly|leg|arm|foot|feet|shoulder"
+        r"|neck|hip|hand|wrist|ankle|throat|elbow|forearm|toe|finger|skin|joints?)\b",
+        1,
+        _PATIENT,
+    ),
     _rule("ros", r"\breview of systems\b|\bros\b", 4),
-    _rule("past_history", r"\b(?:history of|diagnosed with|past medical|medical history|surgery"
-          r"|surgeries|operation|hospitali[sz]ed|\w+ectomy|\w+plasty|had (?:a|an|my) \w+ (?:removed"
-          r"|replaced|repaired)|since i was|years ago|in the past|chronic|previously)\b", 2),
-    _rule("past_history", r"\b(?:diabetes|hypertension|high blood pressure|asthma|copd|heart failure"
-          r"|heart attack|stroke|cancer|arthritis|thyroid|kidney disease|cholesterol)\b", 1),
-    _rule("family_history", r"\b(?:family history|runs in (?:the|my|your) family|(?:my|your|her|his)"
-          r" (?:mom|mother|dad|father|brother|sister|parents?|grand\w+|aunt|uncle|siblings?)\b"
-          r"(?:.*\b(?:had|has|died|history|diagnosed|cancer|diabetes|disease|heart|stroke)\b))", 4),
-    _rule("social_history", r"\b(?:smok\w*|cigarettes?|tobacco|vap\w+|alcohol|drink(?:s|ing)?"
-          r"(?! water)|beer|wine|liquor|drugs? use|marijuana|cannabis|recreational|for work|work as"
-          r"|job|retired|lives? (?:with|alone)|married|exercise|diet|hobb\w+|sports?|run(?:ning)?"
-          r"|gym|walk(?:ing)? (?:the|every)|caffeine|coffee)\b", 2),
-    _rule("medications", r"\b(?:medications?|medicines?|meds|pills?|taking|take|inhaler|supplements?"
-          r"|prescriptions?|over the counter|dose|mg|milligrams?)\b", 1),
-    _rule("medications", r"\b(?:i take|i'm taking|i am taking|i've been taking|you're taking|you take"
-          r"|are you taking|you're on|i'm on|currently on)\b", 2),
+    _rule(
+        "past_history",
+        r"\b(?:history of|diagnosed with|past medical|medical history|surgery"
+        r"|surgeries|operation|hospitali[sz]ed|\w+ectomy|\w+plasty|had (?:a|an|my) \w+ (?:removed"
+        r"|replaced|repaired)|since i was|years ago|in the past|chronic|previously)\b",
+        2,
+    ),
+    _rule(
+        "past_history",
+        r"\b(?:diabetes|hypertension|high blood pressure|asthma|copd|heart failure"
+        r"|heart attack|stroke|cancer|arthritis|thyroid|kidney disease|cholesterol)\b",
+        1,
+    ),
+    _rule(
+        "family_history",
+        r"\b(?:family history|runs in (?:the|my|your) family|(?:my|your|her|his)"
+        r" (?:mom|mother|dad|father|brother|sister|parents?|grand\w+|aunt|uncle|siblings?)\b"
+        r"(?:.*\b(?:had|has|died|history|diagnosed|cancer|diabetes|disease|heart|stroke)\b))",
+        4,
+    ),
+    _rule(
+        "social_history",
+        r"\b(?:smok\w*|cigarettes?|tobacco|vap\w+|alcohol|drink(?:s|ing)?"
+        r"(?! water)|beer|wine|liquor|drugs? use|marijuana|cannabis|recreational|for work|work as"
+        r"|job|retired|lives? (?:with|alone)|married|exercise|diet|hobb\w+|sports?|run(?:ning)?"
+        r"|gym|walk(?:ing)? (?:the|every)|caffeine|coffee)\b",
+        2,
+    ),
+    _rule(
+        "medications",
+        r"\b(?:medications?|medicines?|meds|pills?|taking|take|inhaler|supplements?"
+        r"|prescriptions?|over the counter|dose|mg|milligrams?)\b",
+        1,
+    ),
+    _rule(
+        "medications",
+        r"\b(?:i take|i'm taking|i am taking|i've been taking|you're taking|you take"
+        r"|are you taking|you're on|i'm on|currently on)\b",
+        2,
+    ),
     _rule("allergies", r"\ballerg\w*|\bnkda\b", 5),
-    _rule("vitals", r"\b(?:vital signs?|vitals|blood pressure|heart rate|pulse|temperature|temp"
-          r"|respiratory rate|oxygen(?: saturation| level)?|o2 sat\w*|pulse ox|bmi|weigh\w*)\b"
-          r"[^.?!]{0,30}?(?:\d|looks? (?:good|great|normal|fine|stable|elevated|high|low)|is (?:good"
-          r"|normal|fine|elevated|high|low))", 4, _DOCTOR),
-    _rule("exam", r"\b(?:on (?:your |the )?(?:physical )?exam\w*|exam (?:shows|reveals|is)|physical"
-          r" exam|i (?:do )?(?:see|appreciate|feel|hear|notice|note)|tender\w*|range of motion"
-          r"|murmur|lungs? (?:are |sound )?clear|crackles|wheez\w*|rales|edema|palpat\w*|erythema"
-          r"|effusion|reflexes|strength|sensation|gait|bruising|swelling|pulses|no (?:evidence|sign)"
-          r" of|heart (?:sounds|exam)|lung exam|abdomen|soft|non-?tender|bilateral\w*|normal"
-          r"|distention|let me (?:take a look|examine|listen|feel)|press(?:ing)? (?:here|on))\b", 2,
-          _DOCTOR),
-    _rule("results", rf"\b{_IMAGING}\b[^.?!]*\b(?:show\w*|reveal\w*|came back|demonstrat\w*|look\w*"
-          r"|was|were|is|are|normal|abnormal|elevated|negative|positive|unremarkable|\d)", 3, _DOCTOR),
+    _rule(
+        "vitals",
+        r"\b(?:vital signs?|vitals|blood pressure|heart rate|pulse|temperature|temp"
+        r"|respiratory rate|oxygen(?: saturation| level)?|o2 sat\w*|pulse ox|bmi|weigh\w*)\b"
+        r"[^.?!]{0,30}?(?:\d|looks? (?:good|great|normal|fine|stable|elevated|high|low)|is (?:good"
+        r"|normal|fine|elevated|high|low))",
+        4,
+        _DOCTOR,
+    ),
+    _rule(
+        "exam",
+        r"\b(?:on (?:your |the )?(?:physical )?exam\w*|exam (?:shows|reveals|is)|physical"
+        r" exam|i (?:do )?(?:see|appreciate|feel|hear|notice|note)|tender\w*|range of motion"
+        r"|murmur|lungs? (?:are |sound )?clear|crackles|wheez\w*|rales|edema|palpat\w*|erythema"
+        r"|effusion|reflexes|strength|sensation|gait|bruising|swelling|pulses|no (?:evidence|sign)"
+        r" of|heart (?:sounds|exam)|lung exam|abdomen|soft|non-?tender|bilateral\w*|normal"
+        r"|distention|let me (?:take a look|examine|listen|feel)|press(?:ing)? (?:here|on))\b",
+        2,
+        _DOCTOR,
+    ),
+    _rule(
+        "results",
+        rf"\b{_IMAGING}\b[^.?!]*\b(?:show\w*|reveal\w*|came back|demonstrat\w*|look\w*"
+        r"|was|were|is|are|normal|abnormal|elevated|negative|positive|unremarkable|\d)",
+        3,
+        _DOCTOR,
+    ),
     _rule("results", r"\b(?:the results?|your results?|lab results?|test results?|imaging)\b", 2),
-    _rule("assessment", r"\b(?:i think (?:that )?(?:you|it|this|that|your|we)|diagnos\w*|likely"
-          r"|consistent with|probably|my assessment|impression|looks like you have|sounds like"
-          r"|suggest\w* of|due to|secondary to|related to|differential|well[- ]controlled|stable"
-          r"|worsening|improving|you have (?:a|an) \w+|this is (?:a|an) \w+|your first problem"
-          r"|for your (?:first |second |third |last |next )?(?:problem|issue)|in terms of your"
-          r"|regarding your|with regards to your)\b", 3, _DOCTOR),
+    _rule(
+        "assessment",
+        r"\b(?:i think (?:that )?(?:you|it|this|that|your|we)|diagnos\w*|likely"
+        r"|consistent with|probably|my assessment|impression|looks like you have|sounds like"
+        r"|suggest\w* of|due to|secondary to|related to|differential|well[- ]controlled|stable"
+        r"|worsening|improving|you have (?:a|an) \w+|this is (?:a|an) \w+|your first problem"
+        r"|for your (?:first |second |third |last |next )?(?:problem|issue)|in terms of your"
+        r"|regarding your|with regards to your)\b",
+        3,
+        _DOCTOR,
+    ),
     _rule("plan", rf"\b(?:{_PLAN_OPENERS})\b", 3, _DOCTOR),
-    _rule("plan", r"\b(?:order\w*|schedul\w*|refer\w*|physical therapy|therapy|ice|rest|elevat\w*"
-          r"|brace|splint|surgery|injection|monitor\w*|continue|increase|decrease|stop|start|hold"
-          r"|call (?:me|us|the office)|if you (?:have|notice|develop|get|see)|recommend\w*|advise\w*"
-          r"|educat\w*|counsel\w*|weigh yourself|avoid|check your)\b", 2, _DOCTOR),
-    _rule("prescriptions", r"\b(?:prescri\w*|refill\w*|rx|start you on|put you on|send (?:in )?a"
-          r"|sent (?:in )?a|pharmacy|\d+ (?:mg|milligrams?))\b", 3, _DOCTOR),
-    _rule("follow_up", r"\b(?:follow[- ]?up|follow up|come back|return|see you (?:again |back )?in"
-          r"|next (?:visit|appointment)|check back|touch base|be in touch|recheck|in (?:a |one |two"
-          r" |three |four |six |\d+ )(?:days?|weeks?|months?))\b", 3, _DOCTOR),
-    _rule("behavior", r"\b(?:mood|anxious|anxiety|depress\w*|sad|hopeless|panic|irritab\w*|crying"
-          r"|tearful|isolat\w*|motivation|thoughts of|self-harm|suicid\w*|stress\w*|overwhelmed"
-          r"|angry|worried|affect|appeared|presented as|nightmares|flashbacks)\b", 3),
-    _rule("intervention", r"\b(?:we (?:practiced|discussed|worked on|reviewed|explored|talked about)"
-          r"|i (?:taught|introduced|provided|educated|encouraged|validated|explained)|cbt|cognitive"
-          r"|mindfulness|breathing (?:exercise|technique)s?|coping (?:skills|strategies)"
-          r"|psychoeducation|role[- ]play|grounding|journaling|relaxation)\b", 4, _DOCTOR),
-    _rule("response", r"\b(?:that (?:helps|helped|makes sense|sounds helpful)|i(?:'ll| will) try"
-          r"|it helped|i found it helpful|i feel better|receptive|responded well|engaged)\b", 4),
-    _rule("goals", r"\b(?:goals?|i want to (?:be able|get back|lose|quit|stop|reduce|improve|feel)"
-          r"|hope to|i'd like to (?:be able|get back|lose|quit)|work(?:ing)? (?:on|toward))\b", 4),
+    _rule(
+        "plan",
+        r"\b(?:order\w*|schedul\w*|refer\w*|physical therapy|therapy|ice|rest|elevat\w*"
+        r"|brace|splint|surgery|injection|monitor\w*|continue|increase|decrease|stop|start|hold"
+        r"|call (?:me|us|the office)|if you (?:have|notice|develop|get|see)|recommend\w*|advise\w*"
+        r"|educat\w*|counsel\w*|weigh yourself|avoid|check your)\b",
+        2,
+        _DOCTOR,
+    ),
+    _rule(
+        "prescriptions",
+        r"\b(?:prescri\w*|refill\w*|rx|start you on|put you on|send (?:in )?a"
+        r"|sent (?:in )?a|pharmacy|\d+ (?:mg|milligrams?))\b",
+        3,
+        _DOCTOR,
+    ),
+    _rule(
+        "follow_up",
+        r"\b(?:follow[- ]?up|follow up|come back|return|see you (?:again |back )?in"
+        r"|next (?:visit|appointment)|check back|touch base|be in touch|recheck|in (?:a |one |two"
+        r" |three |four |six |\d+ )(?:days?|weeks?|months?))\b",
+        3,
+        _DOCTOR,
+    ),
+    _rule(
+        "behavior",
+        r"\b(?:mood|anxious|anxiety|depress\w*|sad|hopeless|panic|irritab\w*|crying"
+        r"|tearful|isolat\w*|motivation|thoughts of|self-harm|suicid\w*|stress\w*|overwhelmed"
+        r"|angry|worried|affect|appeared|presented as|nightmares|flashbacks)\b",
+        3,
+    ),
+    _rule(
+        "intervention",
+        r"\b(?:we (?:practiced|discussed|worked on|reviewed|explored|talked about)"
+        r"|i (?:taught|introduced|provided|educated|encouraged|validated|explained)|cbt|cognitive"
+        r"|mindfulness|breathing (?:exercise|technique)s?|coping (?:skills|strategies)"
+        r"|psychoeducation|role[- ]play|grounding|journaling|relaxation)\b",
+        4,
+        _DOCTOR,
+    ),
+    _rule(
+        "response",
+        r"\b(?:that (?:helps|helped|makes sense|sounds helpful)|i(?:'ll| will) try"
+        r"|it helped|i found it helpful|i feel better|receptive|responded well|engaged)\b",
+        4,
+    ),
+    _rule(
+        "goals",
+        r"\b(?:goals?|i want to (?:be able|get back|lose|quit|stop|reduce|improve|feel)"
+        r"|hope to|i'd like to (?:be able|get back|lose|quit)|work(?:ing)? (?:on|toward))\b",
+        4,
+    ),
 )
 # Ties go to the category listed first: the more specific kinds come before the broad ones.
 _PRIORITY: tuple[Category, ...] = (
-    "allergies", "prescriptions", "follow_up", "vitals", "results", "exam", "family_history",
-    "ros", "chief_complaint", "assessment", "plan", "intervention", "goals", "response",
-    "social_history", "medications", "past_history", "behavior", "hpi",
+    "allergies",
+    "prescriptions",
+    "follow_up",
+    "vitals",
+    "results",
+    "exam",
+    "family_history",
+    "ros",
+    "chief_complaint",
+    "assessment",
+    "plan",
+    "intervention",
+    "goals",
+    "response",
+    "social_history",
+    "medications",
+    "past_history",
+    "behavior",
+    "hpi",
 )
 _SMALL_TALK_WORDS = frozenset(
     "hi hello hey good morning afternoon evening how are you doing today i'm im fine well great"
@@ -128,7 +239,7 @@ _NARRATION = re.compile(
     r"\b(?:(?:want to|going to|let me|let's|i'll|i will|i'd like to) (?:just )?(?:do|take|have|get)"
     r" (?:a )?(?:quick |brief )?(?:look|listen|physical exam\w*|exam\w*|feel)|take a listen"
     r"|check some things out|(?:look at|review|go over) (?:some of )?(?:your|the) results"
-    r"|(?:talk about|go over)[^.?!]*\b(?:my )?(?:assessment|plan)\b)"
+    r"|(?:talk|go over)\b[^.?!]{0,30}\b(?:my |the |your )?(?:assessment|plan)\b)"
 )
 
 

@@ -1,14 +1,22 @@
-"""Sentence splitting that survives clinical abbreviations, decimals and spoken-style punctuation."""
+"""Sentence splitting that survives abbreviations, decimals and spoken-style punctuation."""
 
 from __future__ import annotations
 
 import re
 
 # Titles never end a sentence: a name always follows them.
-_TITLES = frozenset({"dr", "mr", "mrs", "ms", "prof", "st", "sr", "jr", "e.g", "i.e", "vs", "approx"})
+_TITLES = frozenset(
+    {"dr", "mr", "mrs", "ms", "prof", "st", "sr", "jr", "e.g", "i.e", "vs", "approx"}
+)
 # Units and other abbreviations end a sentence only when a capitalised word follows.
 _SOFT = frozenset(
     {"mg", "mcg", "kg", "lb", "lbs", "ml", "cm", "mm", "oz", "etc", "a.m", "p.m", "min", "hr"}
+)
+_RUN_ON_WORDS = 40
+_MIN_CHUNK_WORDS = 6
+_MARKERS = frozenset({"okay", "ok", "alright", "so", "now", "um", "uh", "alrighty"})
+_NOT_AFTER_MARKER = frozenset(
+    {"that", "much", "far", "many", "long", "well", "bad", "good", "sorry"}
 )
 _BOUNDARY = re.compile(r"(?:[.!?]+|…)['\")\]]*(?=\s|$)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
@@ -23,14 +31,25 @@ def split_sentences(text: str) -> list[str]:
     for match in _BOUNDARY.finditer(text):
         if not _is_boundary(text, match.start(), match.end()):
             continue
-        sentence = text[start : match.end()].strip()
-        if _has_words(sentence):
-            sentences.append(sentence)
+        sentences += _split_run_on(text[start : match.end()].strip())
         start = match.end()
-    tail = text[start:].strip()
-    if _has_words(tail):
-        sentences.append(tail)
-    return sentences
+    sentences += _split_run_on(text[start:].strip())
+    return [sentence for sentence in sentences if _has_words(sentence)]
+
+
+def _split_run_on(sentence: str) -> list[str]:
+    """Cut an unpunctuated stretch of speech (ASR output) before its discourse markers."""
+    words = sentence.split()
+    if len(words) <= _RUN_ON_WORDS:
+        return [sentence]
+    chunks: list[list[str]] = [[]]
+    for index, word in enumerate(words):
+        following = words[index + 1].lower() if index + 1 < len(words) else ""
+        is_marker = word.lower().strip(",") in _MARKERS and following not in _NOT_AFTER_MARKER
+        if is_marker and len(chunks[-1]) >= _MIN_CHUNK_WORDS:
+            chunks.append([])
+        chunks[-1].append(word)
+    return [" ".join(chunk) for chunk in chunks]
 
 
 def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:

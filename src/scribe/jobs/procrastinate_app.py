@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def build_app(conninfo: str, runtime_ref: dict[str, Runtime]) -> procrastinate.App:
+def build_app(conninfo: str, queue: str, runtime_ref: dict[str, Runtime]) -> procrastinate.App:
     """Build the app; the task finds the runtime through ``runtime_ref`` once it exists."""
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(
@@ -25,7 +25,7 @@ def build_app(conninfo: str, runtime_ref: dict[str, Runtime]) -> procrastinate.A
         )
     )
 
-    @app.task(name="scribe.run_job", queue="scribe")
+    @app.task(name="scribe.run_job", queue=queue)
     async def run_job(job_id: str) -> None:
         await runner.execute(runtime_ref["runtime"], job_id)
 
@@ -37,7 +37,7 @@ async def run_worker(runtime: Runtime, *, concurrency: int) -> None:
     recovery = asyncio.create_task(_recovery_loop(runtime))
     try:
         await runtime.procrastinate.run_worker_async(
-            queues=["scribe"],
+            queues=[runtime.settings.jobs.queue_name],
             concurrency=concurrency,
             install_signal_handlers=False,
             delete_jobs="successful",

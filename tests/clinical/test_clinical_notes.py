@@ -1,0 +1,123 @@
+import time
+
+import pytest
+
+from scribe.clinical import (
+    BUILTIN_TEMPLATES,
+    NoteDraft,
+    TranscriptTooShortError,
+    parse_transcript,
+    write_note,
+)
+
+KNEE_VISIT = """[doctor] hi , how are you ?
+[patient] i have had knee pain for two days . it hurts when i walk .
+[doctor] any fever or chills ?
+[patient] no , no .
+[doctor] on exam , i see some swelling and tenderness over the medial knee .
+[doctor] your x-ray shows no fracture .
+[doctor] i think you have a sprain . i'm going to prescribe ibuprofen 600 mg three times a day .
+[doctor] come back in two weeks ."""
+
+
+def _note(text: str = KNEE_VISIT, template: str = "SOAP") -> NoteDraft:
+    return write_note(parse_transcript(text), BUILTIN_TEMPLATES[template])
+
+
+def _sentences(note: NoteDraft, key: str) -> list[str]:
+    section = next(s for s in note.sections if s.key == key)
+    return [sentence.text for sentence in section.sentences]
+
+
+class TestSections:
+    def test_sections_follow_template_order(self) -> None:
+        note = _note()
+        assert note.template_key == "SOAP"
+        assert [s.key for s in note.sections] == ["subjective", "objective", "assessment", "plan"]
+        assert [s.title for s in note.sections] == ["Subjective", "Objective", "Assessment", "Plan"]
+
+    def test_sentences_land_in_their_sections(self) -> None:
+        note = _note()
+        assert _sentences(note, "subjective") == [
+            "The patient has had knee pain for two days.",
+            "It hurts when the patient walks.",
+            "Denies fever and chills.",
+        ]
+        assert _sentences(note, "objective") == [
+            "On exam, I see some swelling and tenderness over the medial knee.",
+            "X-ray shows no fracture.",
+        ]
+        assert _sentences(note, "assessment") == ["I think the patient has a sprain."]
+        assert _sentences(note, "plan") == [
+            "Plan to prescribe ibuprofen 600 mg three times a day.",
+            "Come back in two weeks.",
+        ]
+
+    def test_unmentioned_topics_stay_empty(self) -> None:
+        note = _note(template="HP")
+        empty = {s.key for s in note.sections if not s.sentences}
+        assert {"medications", "allergies", "family_history", "social_history"} <= empty
+        assert all(s.text == "" for s in note.sections if s.key in empty)
+
+    def test_every_sentence_is_in_one_section(self) -> None:
+        note = _note(template="DAP")
+        texts = [t for s in note.sections for t in _sentences(note, s.key)]
+        assert len(texts) == len(set(texts))
+        assert "I think the patient has a sprain." in _sentences(note, "assessment")
+
+
+class TestProvenance:
+    def test_each_sentence_keeps_its_utterance_id(self) -> None:
+        note = _note()
+        objective = note.sections[1]
+        assert [s.segment_ids for s in objective.sentences] == [("s4",), ("s5",)]
+
+    def test_question_and_answer_pair_carries_both_ids(self) -> None:
+        subjective = _note().sections[0]
+        denial = next(s for s in subjective.sentences if s.text == "Denies fever and chills.")
+        assert denial.segment_ids == ("s2", "s3")
+        assert subjective.segment_ids == ("s1", "s2", "s3")
+
+
+class TestRendering:
+    def test_paragraphs_and_bullets(self) -> None:
+        utterances = parse_transcript(KNEE_VISIT)
+        bullets = write_note(utterances, BUILTIN_TEMPLATES["SOAP"], style="bullet_points")
+        paragraphs = write_note(utterances, BUILTIN_TEMPLATES["SOAP"])
+        assert bullets.as_mapping()["plan"] == (
+            "- Plan to prescribe ibuprofen 600 mg three times a day.\n- Come back in two weeks."
+        )
+        assert paragraphs.as_mapping()["plan"] == (
+            "Plan to prescribe ibuprofen 600 mg three times a day. Come back in two weeks."
+        )
+
+    def test_deterministic(self) -> None:
+        assert _note() == _note()
+
+    def test_no_duplicate_sentences(self) -> None:
+        repeated = KNEE_VISIT + "\n[doctor] your x-ray shows no fracture ."
+        assert _sentences(_note(repeated), "objective").count("X-ray shows no fracture.") == 1
+
+
+class TestTooShort:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "",
+            "[doctor] hi , how are you ?\n[patient] good , thanks .",
+            "[patient] my knee hurts .",
+        ],
+    )
+    def test_raises(self, text: str) -> None:
+        with pytest.raises(TranscriptTooShortError):
+            _note(text)
+
+
+class TestSpeed:
+    def test_long_transcript_is_fast(self) -> None:
+        text = "\n".join([KNEE_VISIT] * 20)
+        utterances = parse_transcript(text)
+        start = time.perf_counter()
+        write_note(utterances, BUILTIN_TEMPLATES["SOAP"])
+        # Generous bound: the suite must not flake on a busy machine.
+        assert time.perf_counter() - start < 2.0
