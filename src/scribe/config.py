@@ -60,7 +60,6 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     enable_docs: bool = True
-    enable_metrics: bool = True
     llm: LLMSettings = Field(default_factory=LLMSettings)
     asr: ASRSettings = Field(default_factory=ASRSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)

@@ -121,3 +121,42 @@ class TestSpeed:
         write_note(utterances, BUILTIN_TEMPLATES["SOAP"])
         # Generous bound: the suite must not flake on a busy machine.
         assert time.perf_counter() - start < 2.0
+
+
+class TestDialogueHandling:
+    def test_commands_to_a_dictation_assistant_are_dropped(self) -> None:
+        text = KNEE_VISIT + "\n[doctor] hey dragon ? order an mri of the left knee ."
+        plan = _sentences(_note(text), "plan")
+        assert not any("MRI" in sentence for sentence in plan)
+
+    def test_swapped_speaker_labels_are_corrected(self) -> None:
+        swapped = (
+            KNEE_VISIT.replace("[doctor]", "[tmp]")
+            .replace("[patient]", "[doctor]")
+            .replace("[tmp]", "[patient]")
+        )
+        assert _note(swapped) == _note()
+
+    def test_answer_inherits_the_topic_of_the_question(self) -> None:
+        text = KNEE_VISIT + "\n[doctor] how long has it been going on ?\n[patient] about a week ."
+        subjective = _note(text).sections[0]
+        answer = next(s for s in subjective.sentences if s.text == "About a week.")
+        assert answer.segment_ids == ("s8", "s9")
+
+    def test_unpunctuated_questions_are_not_note_sentences(self) -> None:
+        text = KNEE_VISIT + "\n[doctor] and then does the pain go down into your foot"
+        texts = [t for s in _note(text).sections for t in _sentences(_note(text), s.key)]
+        assert not any("foot" in t for t in texts)
+
+
+class TestOtherTemplates:
+    def test_categories_without_a_section_use_the_nearest_one(self) -> None:
+        note = _note(template="BIRP")
+        assert "The patient has had knee pain for two days." in _sentences(note, "behavior")
+        assert "I think the patient has a sprain." in _sentences(note, "response")
+        assert "Come back in two weeks." in _sentences(note, "plan")
+
+    def test_history_and_physical(self) -> None:
+        note = _note(template="HP")
+        assert _sentences(note, "review_of_systems") == ["Denies fever and chills."]
+        assert _sentences(note, "physical_exam")[1] == "X-ray shows no fracture."

@@ -73,3 +73,13 @@ class TestInferRoles:
     def test_keeps_known_roles(self) -> None:
         utterances = [Utterance("s0", "I have a headache.", "doctor")]
         assert infer_roles(utterances)[0].speaker == "doctor"
+
+
+class TestInlineLabels:
+    def test_second_label_on_one_line_starts_a_new_utterance(self) -> None:
+        utterances = parse_transcript("Patient: No. Doctor: Any hallucinations?\nPatient: No.")
+        assert [(u.speaker, u.text) for u in utterances] == [
+            ("patient", "No."),
+            ("doctor", "Any hallucinations?"),
+            ("patient", "No."),
+        ]

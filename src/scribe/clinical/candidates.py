@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from scribe.clinical.answers import paired_reply
 from scribe.clinical.lexicon import find_symptoms
-from scribe.clinical.negation import is_negative_answer, is_positive_answer
+from scribe.clinical.negation import is_negative_answer, is_positive_answer, negated_symptoms
 from scribe.clinical.rewrite import clean_speech, clinical_voice
 from scribe.clinical.sections import classify, is_assistant_address, is_small_talk
 from scribe.clinical.sentences import split_sentences
@@ -61,21 +62,37 @@ class _Question:
     utterance_id: str
 
 
+@dataclass(slots=True)
+class _Dialogue:
+    """What the conversation has established so far, for reading the next reply."""
+
+    asked: list[_Question] = field(default_factory=list)
+    affirmed: set[str] = field(default_factory=set)
+    previous_speaker: SpeakerRole | None = None
+
+
 def candidates(utterances: Sequence[Utterance]) -> list[Candidate]:
     """Classify and rewrite every clinical sentence of the (role-resolved) utterances."""
     found: list[Candidate] = []
-    asked: list[_Question] = []
-    previous_speaker: SpeakerRole | None = None
+    dialogue = _Dialogue()
     for utterance in utterances:
         pieces = list(_pieces(utterance))
-        is_answer = utterance.speaker != "doctor" and previous_speaker == "doctor"
-        found += _answer(pieces, asked) if is_answer and asked else _plain(pieces)
+        is_answer = utterance.speaker != "doctor" and dialogue.previous_speaker == "doctor"
+        found += _answer(pieces, dialogue) if is_answer and dialogue.asked else _plain(pieces)
         if utterance.speaker == "doctor":
-            asked = [_as_question(p) for p in pieces if p.is_question]
+            dialogue.asked = [_as_question(p) for p in pieces if p.is_question]
         elif utterance.speaker == "patient":
-            asked = []
-        previous_speaker = utterance.speaker
+            dialogue.asked = []
+            dialogue.affirmed.update(_affirmed_symptoms(pieces))
+        dialogue.previous_speaker = utterance.speaker
     return found
+
+
+def _affirmed_symptoms(pieces: list[_Piece]) -> set[str]:
+    affirmed: set[str] = set()
+    for piece in pieces:
+        affirmed.update(set(find_symptoms(piece.text)) - set(negated_symptoms(piece.text)))
+    return affirmed
 
 
 def _pieces(utterance: Utterance) -> Iterator[_Piece]:
@@ -127,11 +144,15 @@ def _plain(pieces: list[_Piece]) -> list[Candidate]:
     return found
 
 
-def _answer(pieces: list[_Piece], asked: list[_Question]) -> list[Candidate]:
-    ids = (asked[-1].utterance_id, pieces[0].utterance_id) if pieces else ()
-    paired = _paired_reply(pieces[0].raw, asked, ids) if pieces else None
+def _answer(pieces: list[_Piece], dialogue: _Dialogue) -> list[Candidate]:
+    if not pieces:
+        return []
+    asked = dialogue.asked
+    ids = (asked[-1].utterance_id, pieces[0].utterance_id)
+    question = " ".join(q.text for q in asked)
+    paired = paired_reply(pieces[0].raw, question, dialogue.affirmed)
     if paired is not None:
-        return [paired, *_plain(pieces[1:])]
+        return [Candidate(paired[0], paired[1], ids), *_plain(pieces[1:])]
     context = next((q.category for q in reversed(asked) if q.category is not None), None)
     found = []
     for piece in pieces:
@@ -149,20 +170,6 @@ def _carries_content(piece: _Piece) -> bool:
     return not (is_negative_answer(piece.raw) or is_positive_answer(piece.raw))
 
 
-def _paired_reply(reply: str, asked: list[_Question], ids: tuple[str, ...]) -> Candidate | None:
-    """Turn a bare "no"/"yes" into a statement about what the doctor just asked."""
-    question_text = " ".join(q.text for q in asked)
-    symptoms = find_symptoms(question_text)
-    if is_negative_answer(reply):
-        if symptoms:
-            return Candidate(f"Denies {_join(symptoms)}.", "ros", ids)
-        if re.search(r"\ballerg", question_text, re.I):
-            return Candidate("Denies allergies.", "allergies", ids)
-    elif is_positive_answer(reply) and len(symptoms) == 1:
-        return Candidate(f"Reports {symptoms[0]}.", "hpi", ids)
-    return None
-
-
 def _candidate(
     text: str, speaker: SpeakerRole, category: Category, ids: tuple[str, ...]
 ) -> list[Candidate]:
@@ -171,9 +178,3 @@ def _candidate(
     if len(rewritten.split()) < 2 or all(word in _FUNCTION_WORDS for word in words):
         return []
     return [Candidate(rewritten, category, ids)]
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + ", and " + items[-1]

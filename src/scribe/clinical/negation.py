@@ -30,7 +30,8 @@ _CLAUSE_BREAKS = frozenset({"but", "however", "although", "though", "except", "y
 _WINDOW = 8
 _TOKEN = re.compile(r"[a-z0-9']+|[,;:.!?]")
 _NEGATIVE_ANSWER = re.compile(
-    r"^(?:(?:no|nope|nah|not really|not at all|none|never|negative|i don't think so|"
+    r"^(?:(?:no|nope|nah|not really|not at all|none|never|negative|i don't think so|nothing"
+    r"|nothing like that|no one|nobody|not that i know of|"
     r"i have not|i haven't|i do not|i don't|no i haven't|no i don't)\W*)+$",
     re.IGNORECASE,
 )

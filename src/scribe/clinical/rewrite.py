@@ -29,7 +29,7 @@ _REPEAT = re.compile(r"\b(?!had\b|that\b)(\w+)(?:\s+\1\b)+", re.I)
 # "right" or "now" open a sentence as filler only when a comma follows: "right knee" is a fact.
 _LEADING = re.compile(
     r"^(?:(?:so|okay|ok|well|alright|all right|and|but|yeah|yes|yep|oh|anyway|hey|um|uh)\b"
-    r"[\s,.;:!-]*|(?:right|now|like|also|then|see)\s*,\s*)+",
+    r"[\s,.;:!-]*|nope\b[\s,.!]*|(?:right|now|like|also|then|see|no)\s*,\s*)+",
     re.I,
 )
 _TAG_QUESTION = re.compile(
@@ -42,6 +42,12 @@ _DOCTOR_OPENERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?:i|we)(?:'d| would) like to\s+", re.I), "Plan to "),
     (re.compile(r"^(?:i|we) want to\s+", re.I), "Plan to "),
     (re.compile(r"^let(?:'s| us)\s+", re.I), "Plan to "),
+    (
+        re.compile(
+            r"^let me\s+(?=write|give|prescribe|order|send|start|put|get|schedule|refer)", re.I
+        ),
+        "Plan to ",
+    ),
     (re.compile(r"^(?:i|we)(?:'ll| will)\s+", re.I), "Will "),
 )
 _ADVICE = re.compile(r"\b(?:i(?:'d| would) like you to|i want you to|i need you to)\b", re.I)
@@ -80,6 +86,10 @@ _ACRONYMS = {
     "hdl": "HDL",
     "bmi": "BMI",
     "cpap": "CPAP",
+    "egd": "EGD",
+    "gi": "GI",
+    "ent": "ENT",
+    "ibs": "IBS",
     "i": "I",
     "dr": "Dr",
     "mg": "mg",

@@ -34,7 +34,8 @@ _IMAGING = (
     r"|culture|scan|imaging|mammogram|colonoscopy|test|pft|stress test|cbc|panel|levels?)"
 )
 _PLAN_OPENERS = (
-    r"(?:i'm|i am|we're|we are|i'll|we'll|i will|we will) (?:going to |gonna |gon na )?\w+"
+    r"(?:i'm|i am|we're|we are) (?:going to|gonna|gon na) \w+|(?:i'll|we'll|i will|we will) \w+"
+    r"|let me (?:write|give|prescribe|order|send|start|put|get|schedule|refer)"
     r"|i(?:'d| would) like (?:to|you to)|i want (?:you )?to|let's|let us|i recommend|i'd recommend"
     r"|you should|you need to|we need to|make sure (?:you|to)|go ahead and|plan is|the plan"
 )
@@ -91,6 +92,7 @@ _RULES: tuple[_Rule, ...] = (
         r"(?:.*\b(?:had|has|died|history|diagnosed|cancer|diabetes|disease|heart|stroke)\b))",
         4,
     ),
+    _rule("family_history", r"\b(?:in|of) (?:my|your|the|our) family\b", 3),
     _rule(
         "social_history",
         r"\b(?:smok\w*|cigarettes?|tobacco|vap\w+|alcohol|drink(?:s|ing)?"
@@ -124,7 +126,8 @@ _RULES: tuple[_Rule, ...] = (
     _rule(
         "exam",
         r"\b(?:on (?:your |the )?(?:physical )?exam\w*|exam (?:shows|reveals|is)|physical"
-        r" exam|i (?:do )?(?:see|appreciate|feel|hear|notice|note)|tender\w*|range of motion"
+        r" exam|i (?:do )?(?:see|appreciate|feel|hear|notice|note) (?:some|a|an|no|any|mild|moderate"
+        r"|severe|significant|slight|good|normal|decreased|increased|full|\w+ness|\w+ing\b)|tender\w*|range of motion"
         r"|murmur|lungs? (?:are |sound )?clear|crackles|wheez\w*|rales|edema|palpat\w*|erythema"
         r"|effusion|reflexes|strength|sensation|gait|bruising|swelling|pulses|no (?:evidence|sign)"
         r" of|heart (?:sounds|exam)|lung exam|abdomen|soft|non-?tender|bilateral\w*|normal"
@@ -233,12 +236,14 @@ _SMALL_TALK_WORDS = frozenset(
     " nice to meet see too perfect awesome bye goodbye care take have a day and the that's it"
     " sounds wonderful excellent cool gotcha got really oh wow hmm".split()
 )
+_MAX_HITS = 2
 _ASSISTANT = re.compile(r"\b(?:dragon|dax|alexa|siri)\b")
 # The doctor narrating the visit itself ("let me take a look") says nothing about the patient.
 _NARRATION = re.compile(
     r"\b(?:(?:want to|going to|let me|let's|i'll|i will|i'd like to) (?:just )?(?:do|take|have|get)"
     r" (?:a )?(?:quick |brief )?(?:look|listen|physical exam\w*|exam\w*|feel)|take a listen"
     r"|check some things out|(?:look at|review|go over) (?:some of )?(?:your|the) results"
+    r"|(?:lay|lie|hop) (?:down|back|up)|let(?:'s| me| us) (?:just )?(?:talk|chat|go over|review)"
     r"|(?:talk|go over)\b[^.?!]{0,30}\b(?:my |the |your )?(?:assessment|plan)\b)"
 )
 
@@ -281,14 +286,26 @@ def _normalise(sentence: str) -> str:
 def _scores(text: str, speaker: SpeakerRole) -> dict[Category, int]:
     scores: dict[Category, int] = {}
     for rule in _RULES:
-        if speaker in rule.speakers and rule.pattern.search(text):
-            scores[rule.category] = scores.get(rule.category, 0) + rule.weight
+        if speaker in rule.speakers:
+            hits = _distinct_hits(rule.pattern, text)
+            if hits:
+                scores[rule.category] = scores.get(rule.category, 0) + rule.weight * hits
     if find_symptoms(text) and speaker != "doctor":
         scores["hpi"] = scores.get("hpi", 0) + 2
     if _names_drug(text):
         key: Category = "prescriptions" if "plan" in scores else "medications"
         scores[key] = scores.get(key, 0) + 3
     return scores
+
+
+def _distinct_hits(pattern: re.Pattern[str], text: str) -> int:
+    # A second, different cue of the same kind is real evidence; a third adds little.
+    found: set[str] = set()
+    for match in pattern.finditer(text):
+        found.add(match.group(0))
+        if len(found) == _MAX_HITS:
+            break
+    return len(found)
 
 
 def _names_drug(text: str) -> bool:

@@ -11,6 +11,10 @@ from scribe.clinical.types import SpeakerRole, Utterance
 
 _BRACKET_LABEL = re.compile(r"^\s*\[([^\]]{1,40})\]\s*:?\s*(.*)$")
 _COLON_LABEL = re.compile(r"^\s*([A-Za-z][\w.'()\- ]{0,38}?)\s*:\s*(.*)$")
+# A second speaker label run into the same line after a sentence end: "No. Doctor: Any pain?"
+_INLINE_LABEL = re.compile(
+    r"(?<=[.?!])\s+(?=(?:Doctor|Patient|Dr\.?|Pt|Nurse|Clinician|Provider|Physician)\s*:)"
+)
 _DOCTOR_WORDS = frozenset(
     {"doctor", "dr", "provider", "clinician", "physician", "nurse", "np", "pa", "md", "rn"}
 )
@@ -30,7 +34,8 @@ def parse_transcript(text: str) -> list[Utterance]:
     """Parse a plain-text transcript into utterances with ids "s0", "s1", ... in order."""
     if not text.strip():
         return []
-    lines = [_classify_line(line) for line in text.splitlines() if line.strip()]
+    raw_lines = [part for line in text.splitlines() for part in _INLINE_LABEL.split(line)]
+    lines = [_classify_line(line) for line in raw_lines if line.strip()]
     if not _looks_labelled(lines):
         return _parse_prose(text)
     return _merge(lines)

@@ -1,0 +1,42 @@
+# scribe: `make run` serves the API on 127.0.0.1:8000; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export SCRIBE_DATA_DIR ?= ./data
+
+.PHONY: install run migrate test lint typecheck check bench clean
+
+$(BIN)/scribe: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/scribe  ## create the virtual environment and install scribe with its dev tools
+
+migrate: install
+	$(BIN)/scribe migrate
+
+run: migrate  ## set up, migrate the SQLite database under ./data and serve on 127.0.0.1:8000
+	@echo "scribe: serving on http://127.0.0.1:8000 (docs at /docs)."
+	@echo "scribe: on first start the dev API key is written to $(SCRIBE_DATA_DIR)/dev-api-key"
+	$(BIN)/scribe serve --host 127.0.0.1 --port 8000
+
+test: install  ## the whole suite, on SQLite and PostgreSQL
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench migrations
+
+typecheck: install
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+bench: install  ## every benchmark in bench/
+	$(BIN)/python bench/http_overhead.py
+	$(BIN)/python bench/extraction.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
