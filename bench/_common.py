@@ -29,8 +29,11 @@ def free_port() -> int:
 @contextmanager
 def server(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
     process = subprocess.Popen(
-        args, env={**os.environ, **env}, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        args,
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -62,9 +62,12 @@ async def api_times(text: str, repeat: int, data_dir: str) -> list[float]:
     app = create_app(settings)
     headers = {"Authorization": f"Bearer {KEY}", "x-doctor": "dr_bench"}
     times = []
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://bench", headers=headers
-    ) as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench", headers=headers
+        ) as client,
+    ):
         created = await client.post(
             "/v1/transcriptions/create", json={"duration_seconds": 600, "original_transcript": text}
         )
@@ -95,7 +98,10 @@ def main() -> None:
     e, a = statistics.median(engine), statistics.median(api)
     print(f"engine write_note (SOAP)        median {e:8.1f} ms   min {min(engine):8.1f} ms")
     print(f"API extraction run (run + join) median {a:8.1f} ms   min {min(api):8.1f} ms")
-    print(f"ratio API/engine: {a / e:.2f}x; per 1,000 words: engine {e / len(text.split()) * 1000:.1f} ms")
+    print(
+        f"ratio API/engine: {a / e:.2f}x; "
+        f"per 1,000 words: engine {e / len(text.split()) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""HTTP overhead: POST /v1/transcriptions/create against a bare FastAPI route, same run, same machine.
+"""HTTP overhead: POST /v1/transcriptions/create beside a bare FastAPI route, in one run.
 
 Both servers are single uvicorn processes on loopback (SQLite for scribe, a fresh database). The
 load comes from one httpx AsyncClient process on the same 2-core machine, 16 requests in flight
@@ -30,7 +30,9 @@ def summarise(name: str, results: list[Result]) -> dict[str, float]:
         "p50": median([r.percentile(0.50) for r in results]),
         "p99": median([r.percentile(0.99) for r in results]),
     }
-    print(f"{name:<32} {row['rps']:8.0f} req/s   p50 {row['p50']:7.2f} ms   p99 {row['p99']:7.2f} ms")
+    print(
+        f"{name:<32} {row['rps']:8.0f} req/s   p50 {row['p50']:7.2f} ms   p99 {row['p99']:7.2f} ms"
+    )
     return row
 
 
@@ -42,14 +44,30 @@ async def rounds(scribe: str, bare: str, args: argparse.Namespace) -> None:
     ours: list[Result] = []
     baseline: list[Result] = []
     for _ in range(args.rounds):
-        ours.append(await drive(target, json=BODY, headers=headers, total=args.requests,
-                                concurrency=args.concurrency))
-        baseline.append(await drive(f"{bare}/bare", json=BODY, headers={}, total=args.requests,
-                                    concurrency=args.concurrency))
+        ours.append(
+            await drive(
+                target,
+                json=BODY,
+                headers=headers,
+                total=args.requests,
+                concurrency=args.concurrency,
+            )
+        )
+        baseline.append(
+            await drive(
+                f"{bare}/bare",
+                json=BODY,
+                headers={},
+                total=args.requests,
+                concurrency=args.concurrency,
+            )
+        )
     a = summarise("scribe POST /v1/transcriptions/create", ours)
     b = summarise("bare FastAPI POST /bare", baseline)
-    print(f"ratio scribe/bare: throughput {a['rps'] / b['rps']:.2f}x, "
-          f"p50 {a['p50'] / b['p50']:.2f}x, p99 {a['p99'] / b['p99']:.2f}x")
+    print(
+        f"ratio scribe/bare: throughput {a['rps'] / b['rps']:.2f}x, "
+        f"p50 {a['p50'] / b['p50']:.2f}x, p99 {a['p99'] / b['p99']:.2f}x"
+    )
 
 
 def main() -> None:
@@ -59,14 +77,34 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data:
-        env = {"SCRIBE_DATA_DIR": data, "SCRIBE_BOOTSTRAP_API_KEY": KEY, "SCRIBE_LOG_LEVEL": "WARNING"}
-        subprocess.run([str(BIN / "scribe"), "migrate"], env={**__import__("os").environ, **env},
-                       check=True, capture_output=True)
+        env = {
+            "SCRIBE_DATA_DIR": data,
+            "SCRIBE_BOOTSTRAP_API_KEY": KEY,
+            "SCRIBE_LOG_LEVEL": "WARNING",
+        }
+        subprocess.run(
+            [str(BIN / "scribe"), "migrate"],
+            env={**__import__("os").environ, **env},
+            check=True,
+            capture_output=True,
+        )
         scribe_port, bare_port = free_port(), free_port()
         scribe_cmd = [str(BIN / "scribe"), "serve", "--port", str(scribe_port)]
-        bare_cmd = [str(BIN / "uvicorn"), "bare_app:app", "--app-dir", "bench", "--port",
-                    str(bare_port), "--log-level", "warning", "--no-access-log"]
-        with server(scribe_cmd, env, scribe_port) as scribe, server(bare_cmd, {}, bare_port) as bare:
+        bare_cmd = [
+            str(BIN / "uvicorn"),
+            "bare_app:app",
+            "--app-dir",
+            "bench",
+            "--port",
+            str(bare_port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
+        with (
+            server(scribe_cmd, env, scribe_port) as scribe,
+            server(bare_cmd, {}, bare_port) as bare,
+        ):
             asyncio.run(rounds(scribe, bare, args))
 
 

@@ -126,7 +126,9 @@ async def tenant_key(runtime: Runtime) -> auth_service.IssuedKey:
 
 
 @pytest.fixture
-async def client(app: FastAPI, tenant_key: auth_service.IssuedKey) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    app: FastAPI, tenant_key: auth_service.IssuedKey
+) -> AsyncIterator[httpx.AsyncClient]:
     async with client_for(app, tenant_key.api_key, **{"x-doctor": "dr_house"}) as c:
         yield c
 

@@ -63,8 +63,11 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from scribe.threads import tasks  # noqa: F401  (registers job handlers)
 
     if settings.job_backend != "procrastinate":
-        print("scribe worker needs PostgreSQL (SCRIBE_DATABASE_URL); on SQLite, "
-              "`scribe serve` runs jobs itself.", file=sys.stderr)
+        print(
+            "scribe worker needs PostgreSQL (SCRIBE_DATABASE_URL); on SQLite, "
+            "`scribe serve` runs jobs itself.",
+            file=sys.stderr,
+        )
         return 2
 
     async def run() -> None:

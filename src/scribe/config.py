@@ -10,7 +10,6 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 
-
 class LLMSettings(BaseModel):
     provider: Literal["extractive"] = "extractive"
     base_url: str | None = None

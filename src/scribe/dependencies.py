@@ -1,4 +1,4 @@
-"""Dependencies shared by every dialect: the runtime, the request's session, the bearer principal."""
+"""Dependencies every dialect shares: the runtime, the request's session, the bearer principal."""
 
 from __future__ import annotations
 

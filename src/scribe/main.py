@@ -9,8 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from scribe import __version__
-from scribe.api import errors
-from scribe.api import ops
+from scribe.api import errors, ops
 from scribe.api.omniloy import errors as omniloy_errors
 from scribe.api.omniloy.router import router as omniloy_router
 from scribe.config import Settings

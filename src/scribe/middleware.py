@@ -1,4 +1,4 @@
-"""Per-request plumbing as plain ASGI (safe for streaming): request id, access log, body cap, audit."""
+"""Per-request plumbing as plain ASGI (safe for streaming): request id, log, body cap, audit."""
 
 from __future__ import annotations
 
@@ -39,7 +39,10 @@ class RequestContextMiddleware:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
             await send(message)
 
         try:
@@ -49,8 +52,12 @@ class RequestContextMiddleware:
             route = _route_template(scope)
             logger.info(
                 "request",
-                extra={"method": scope["method"], "route": route, "status": status["code"],
-                       "duration_ms": elapsed_ms},
+                extra={
+                    "method": scope["method"],
+                    "route": route,
+                    "status": status["code"],
+                    "duration_ms": elapsed_ms,
+                },
             )
             await _audit(scope, route, status["code"])
             request_id_var.reset(token)

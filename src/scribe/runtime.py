@@ -110,9 +110,7 @@ async def ensure_bootstrap_key(runtime: Runtime) -> str | None:
             return None
         configured = runtime.settings.bootstrap_api_key
         key = configured.get_secret_value() if configured else None
-        issued = await auth_service.create_key(
-            session, "default", api_key=key, client_id="default"
-        )
+        issued = await auth_service.create_key(session, "default", api_key=key, client_id="default")
         await session.commit()
     if configured:
         return None

@@ -25,22 +25,36 @@ class TestKeysCreateCommand:
     def test_prints_client_id_and_key_and_stores_only_a_hash(
         self, settings: Settings, runtime: Runtime
     ) -> None:
-        env = {**os.environ, "SCRIBE_DATABASE_URL": str(settings.database_url),
-               "SCRIBE_DATA_DIR": str(settings.data_dir)}
+        env = {
+            **os.environ,
+            "SCRIBE_DATABASE_URL": str(settings.database_url),
+            "SCRIBE_DATA_DIR": str(settings.data_dir),
+        }
         out = subprocess.run(
             [sys.executable, "-m", "scribe.cli", "keys", "create", "--tenant", "clinic-cli"],
-            capture_output=True, text=True, env=env, check=True, timeout=60,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=60,
         ).stdout.splitlines()
         assert out[0].startswith("client_id=")
         assert out[1].startswith("api_key=")
         self.client_id, self.api_key = out[0].split("=", 1)[1], out[1].split("=", 1)[1]
 
     async def test_the_printed_key_authenticates(self, settings: Settings, app: FastAPI) -> None:
-        env = {**os.environ, "SCRIBE_DATABASE_URL": str(settings.database_url),
-               "SCRIBE_DATA_DIR": str(settings.data_dir)}
+        env = {
+            **os.environ,
+            "SCRIBE_DATABASE_URL": str(settings.database_url),
+            "SCRIBE_DATA_DIR": str(settings.data_dir),
+        }
         out = subprocess.run(
             [sys.executable, "-m", "scribe.cli", "keys", "create", "--tenant", "clinic-cli-2"],
-            capture_output=True, text=True, env=env, check=True, timeout=60,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=60,
         ).stdout.splitlines()
         api_key = out[1].split("=", 1)[1]
         async with client_for(app, api_key, **{"x-doctor": "d"}) as client:
@@ -97,8 +111,9 @@ class TestAudit:
                 f"/v1/lang-graph/threads/{thread}/runs",
                 json={
                     "input": {"messages": [{"role": "user", "content": "Generate a SOAP note"}]},
-                    "config": {"configurable": {"thread_id": thread,
-                                                "transcription_id": transcription_id}},
+                    "config": {
+                        "configurable": {"thread_id": thread, "transcription_id": transcription_id}
+                    },
                 },
             )
         ).json()["run_id"]
@@ -108,7 +123,8 @@ class TestAudit:
             tenant_id = await session.scalar(select(Tenant.id).where(Tenant.name == tenant))
             records = (
                 await session.scalars(
-                    select(AuditRecord).where(AuditRecord.tenant_id == tenant_id)
+                    select(AuditRecord)
+                    .where(AuditRecord.tenant_id == tenant_id)
                     .order_by(AuditRecord.id)
                 )
             ).all()

@@ -26,6 +26,10 @@ class TestParseLabelStyles:
         speakers = [u.speaker for u in parse_transcript(text)]
         assert speakers == ["doctor"] * 7 + ["patient"] * 2
 
+    def test_therapy_labels(self) -> None:
+        utterances = parse_transcript("Therapist: How was your week?\nClient: Stressful.")
+        assert [u.speaker for u in utterances] == ["doctor", "patient"]
+
     def test_other_names_are_unspecified(self) -> None:
         utterances = parse_transcript("Doctor: Hello.\nMary Jones: I drove him here.")
         assert utterances[1].speaker == "unspecified"

@@ -125,9 +125,10 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "exam",
-        r"\b(?:on (?:your |the )?(?:physical )?exam\w*|exam (?:shows|reveals|is)|physical"
-        r" exam|i (?:do )?(?:see|appreciate|feel|hear|notice|note) (?:some|a|an|no|any|mild|moderate"
-        r"|severe|significant|slight|good|normal|decreased|increased|full|\w+ness|\w+ing\b)|tender\w*|range of motion"
+        r"\b(?:on (?:your |the )?(?:physical )?exam\w*|exam (?:shows|reveals|is)|physical exam"
+        r"|i (?:do )?(?:see|appreciate|feel|hear|notice|note) (?:some|a|an|no|any|mild|moderate"
+        r"|severe|significant|slight|good|normal|decreased|increased|full|\w+ness|\w+ing\b)"
+        r"|tender\w*|range of motion"
         r"|murmur|lungs? (?:are |sound )?clear|crackles|wheez\w*|rales|edema|palpat\w*|erythema"
         r"|effusion|reflexes|strength|sensation|gait|bruising|swelling|pulses|no (?:evidence|sign)"
         r" of|heart (?:sounds|exam)|lung exam|abdomen|soft|non-?tender|bilateral\w*|normal"

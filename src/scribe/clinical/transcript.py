@@ -16,7 +16,8 @@ _INLINE_LABEL = re.compile(
     r"(?<=[.?!])\s+(?=(?:Doctor|Patient|Dr\.?|Pt|Nurse|Clinician|Provider|Physician)\s*:)"
 )
 _DOCTOR_WORDS = frozenset(
-    {"doctor", "dr", "provider", "clinician", "physician", "nurse", "np", "pa", "md", "rn"}
+    "doctor dr provider clinician physician nurse np pa md rn therapist counselor counsellor"
+    " psychologist psychiatrist surgeon".split()
 )
 _PATIENT_WORDS = frozenset({"patient", "pt", "client"})
 # A generic "Name:" label: up to three capitalised words, or "Speaker 1" style ids.

@@ -20,9 +20,7 @@ logger = logging.getLogger(__name__)
 def build_app(conninfo: str, queue: str, runtime_ref: dict[str, Runtime]) -> procrastinate.App:
     """Build the app; the task finds the runtime through ``runtime_ref`` once it exists."""
     app = procrastinate.App(
-        connector=procrastinate.PsycopgConnector(
-            conninfo=conninfo, min_size=1, max_size=8
-        )
+        connector=procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=8)
     )
 
     @app.task(name="scribe.run_job", queue=queue)

@@ -54,8 +54,9 @@ async def execute(runtime: Runtime, job_id: str) -> None:
     if attempt is None:
         return
     if attempt > settings.max_attempts:
-        await _record_failure(runtime, job_id, attempt, ("too_many_attempts", "Job was "
-                              "interrupted too many times"))
+        await _record_failure(
+            runtime, job_id, attempt, ("too_many_attempts", "Job was interrupted too many times")
+        )
         return
     beat = asyncio.create_task(_heartbeat(runtime, job_id, attempt))
     try:

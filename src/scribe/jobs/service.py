@@ -27,7 +27,7 @@ def create_job(session: AsyncSession, *, tenant_id: str, kind: str, payload: dic
 
 
 async def commit_and_enqueue(session: AsyncSession, enqueue: Enqueue) -> None:
-    """Commit, then enqueue the jobs the transaction created (never before: a rollback drops them)."""
+    """Commit, then enqueue the jobs the transaction created (a rollback drops them)."""
     await session.commit()
     jobs: list[Job] = session.info.pop(_PENDING_KEY, [])
     for job in jobs:

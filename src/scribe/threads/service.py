@@ -76,7 +76,11 @@ async def create_run(
     run.job = job
     session.add(run)
     await session.flush()
-    job.input = {**job.input, "run_id": run.id, "resource_ids": {"thread_id": thread.id, "run_id": run.id}}
+    job.input = {
+        **job.input,
+        "run_id": run.id,
+        "resource_ids": {"thread_id": thread.id, "run_id": run.id},
+    }
     await append_messages(session, thread.id, run.id, run_input.messages)
     return run
 

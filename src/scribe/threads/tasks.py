@@ -148,7 +148,7 @@ def _is_instruction(line: str) -> bool:
 
 
 def _template_key(run: Run, own: Sequence[Message]) -> str:
-    """The template the caller asked for: config, else a known name in its instructions, else SOAP."""
+    """The template asked for: in config, else named in the instructions, else SOAP."""
     configured = run.config.get("template")
     if isinstance(configured, str) and configured.strip():
         return configured.strip()
@@ -157,5 +157,5 @@ def _template_key(run: Run, own: Sequence[Message]) -> str:
             if message.role == "system" or _is_instruction(line):
                 for word in _TEMPLATE_WORD.findall(line):
                     if template_service.builtin(word) is not None and word.isupper():
-                        return word
+                        return str(word)
     return "SOAP"

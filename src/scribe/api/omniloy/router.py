@@ -64,7 +64,9 @@ async def create_transcription(
     return schemas.TranscriptionCreated(transcription=views.transcription(transcript, principal))
 
 
-@router.get("/transcriptions/{transcription_id}", response_model=schemas.Transcription, responses=_NOT_FOUND)
+@router.get(
+    "/transcriptions/{transcription_id}", response_model=schemas.Transcription, responses=_NOT_FOUND
+)
 async def get_transcription(
     transcription_id: str, session: SessionDep, principal: PrincipalDep
 ) -> schemas.Transcription:
@@ -83,8 +85,12 @@ async def create_thread(
     return views.thread(thread)
 
 
-@router.get("/lang-graph/threads/{thread_id}", response_model=schemas.ThreadOut, responses=_NOT_FOUND)
-async def get_thread(thread_id: str, session: SessionDep, principal: PrincipalDep) -> schemas.ThreadOut:
+@router.get(
+    "/lang-graph/threads/{thread_id}", response_model=schemas.ThreadOut, responses=_NOT_FOUND
+)
+async def get_thread(
+    thread_id: str, session: SessionDep, principal: PrincipalDep
+) -> schemas.ThreadOut:
     """Read a thread with its messages."""
     return views.thread(await thread_service.get_thread(session, principal.tenant_id, thread_id))
 
@@ -117,7 +123,11 @@ async def create_run(
     return views.run(run)
 
 
-@router.get("/lang-graph/threads/{thread_id}/runs", response_model=list[schemas.RunOut], responses=_NOT_FOUND)
+@router.get(
+    "/lang-graph/threads/{thread_id}/runs",
+    response_model=list[schemas.RunOut],
+    responses=_NOT_FOUND,
+)
 async def list_runs(
     thread_id: str,
     session: SessionDep,
@@ -132,7 +142,11 @@ async def list_runs(
     return [views.run(r) for r in runs]
 
 
-@router.get("/lang-graph/threads/{thread_id}/runs/{run_id}", response_model=schemas.RunOut, responses=_NOT_FOUND)
+@router.get(
+    "/lang-graph/threads/{thread_id}/runs/{run_id}",
+    response_model=schemas.RunOut,
+    responses=_NOT_FOUND,
+)
 async def get_run(
     thread_id: str, run_id: str, session: SessionDep, principal: PrincipalDep
 ) -> schemas.RunOut:
@@ -158,16 +172,23 @@ async def join_run(
     job_id = run.job_id
     # End the read transaction: the wait must hold no connection or lock.
     await session.rollback()
-    limit = min(timeout or runtime.settings.jobs.join_timeout_seconds, runtime.settings.jobs.join_timeout_seconds)
+    limit = min(
+        timeout or runtime.settings.jobs.join_timeout_seconds,
+        runtime.settings.jobs.join_timeout_seconds,
+    )
     if not await job_service.wait_until_finished(runtime.sessionmaker, job_id, timeout=limit):
         raise GatewayTimeoutError("The run did not finish before the join timeout")
     run = await thread_service.get_run(session, principal.tenant_id, thread_id, run_id)
     thread = await thread_service.get_thread(session, principal.tenant_id, thread_id)
-    note = await note_service.get(session, principal.tenant_id, run.note_id) if run.note_id else None
+    note = (
+        await note_service.get(session, principal.tenant_id, run.note_id) if run.note_id else None
+    )
     return views.joined(run, thread, note, principal)
 
 
-@router.post("/clinical-notes", status_code=201, response_model=schemas.ClinicalNote, responses=_NOT_FOUND)
+@router.post(
+    "/clinical-notes", status_code=201, response_model=schemas.ClinicalNote, responses=_NOT_FOUND
+)
 async def create_clinical_note(
     body: schemas.ClinicalNoteCreate, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> schemas.ClinicalNote:
@@ -199,10 +220,14 @@ async def get_clinical_note(
     note_id: str, session: SessionDep, principal: PrincipalDep
 ) -> schemas.ClinicalNote:
     """Read a clinical note."""
-    return views.clinical_note(await note_service.get(session, principal.tenant_id, note_id), principal)
+    return views.clinical_note(
+        await note_service.get(session, principal.tenant_id, note_id), principal
+    )
 
 
-@router.patch("/clinical-notes/{note_id}", response_model=schemas.ClinicalNote, responses=_NOT_FOUND)
+@router.patch(
+    "/clinical-notes/{note_id}", response_model=schemas.ClinicalNote, responses=_NOT_FOUND
+)
 async def update_clinical_note(
     note_id: str, body: schemas.ClinicalNotePatch, session: SessionDep, principal: PrincipalDep
 ) -> schemas.ClinicalNote:
@@ -219,7 +244,9 @@ def _is_chat(value: str | None) -> bool:
     raise BadRequestError("Header x-is-chat must be true or false")
 
 
-def _changes(body: schemas.ClinicalNoteCreate | schemas.ClinicalNotePatch) -> note_service.NoteChanges:
+def _changes(
+    body: schemas.ClinicalNoteCreate | schemas.ClinicalNotePatch,
+) -> note_service.NoteChanges:
     """The fields the client actually sent, in the core's names."""
     sent = body.model_fields_set
     changes: note_service.NoteChanges = {}

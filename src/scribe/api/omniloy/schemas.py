@@ -5,12 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 Timestamp = Annotated[
     datetime,
     PlainSerializer(
-        lambda value: value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        lambda value: (
+            value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        ),
         return_type=str,
     ),
 ]

@@ -43,14 +43,16 @@ def thread(t: Thread) -> schemas.ThreadOut:
 
 
 def messages(rows: list[Message]) -> list[schemas.ChatMessage]:
-    return [schemas.ChatMessage(role=m.role, content=m.content) for m in rows]  # type: ignore[arg-type]
+    return [schemas.ChatMessage(role=m.role, content=m.content) for m in rows]
 
 
 def run(r: Run) -> schemas.RunOut:
     return schemas.RunOut(**_run_fields(r))
 
 
-def joined(r: Run, thread_row: Thread, note: Note | None, principal: Principal) -> schemas.RunJoined:
+def joined(
+    r: Run, thread_row: Thread, note: Note | None, principal: Principal
+) -> schemas.RunJoined:
     return schemas.RunJoined(
         **_run_fields(r),
         messages=messages(thread_row.messages),
