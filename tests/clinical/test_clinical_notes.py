@@ -1,4 +1,3 @@
-import time
 
 import pytest
 
@@ -113,14 +112,14 @@ class TestTooShort:
             _note(text)
 
 
-class TestSpeed:
-    def test_long_transcript_is_fast(self) -> None:
+class TestLongTranscripts:
+    # Speed is measured in bench/extraction.py, never asserted here.
+    def test_repeated_dialogue_is_not_repeated_in_the_note(self) -> None:
         text = "\n".join([KNEE_VISIT] * 20)
-        utterances = parse_transcript(text)
-        start = time.perf_counter()
-        write_note(utterances, BUILTIN_TEMPLATES["SOAP"])
-        # Generous bound: the suite must not flake on a busy machine.
-        assert time.perf_counter() - start < 2.0
+        note = write_note(parse_transcript(text), BUILTIN_TEMPLATES["SOAP"])
+        sentences = [s.text for section in note.sections for s in section.sentences]
+        assert sentences
+        assert len(sentences) == len(set(sentences))
 
 
 class TestDialogueHandling:

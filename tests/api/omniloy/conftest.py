@@ -94,7 +94,14 @@ def numbers_in(text: str) -> set[str]:
 
 
 # Words a note about the knee visit must not contain: none of them is in the transcript.
-NOT_IN_KNEE_TRANSCRIPT = ["diabetes", "amoxicillin", "acetaminophen", "surgery", "left knee", "asthma"]
+NOT_IN_KNEE_TRANSCRIPT = [
+    "diabetes",
+    "amoxicillin",
+    "acetaminophen",
+    "surgery",
+    "left knee",
+    "asthma",
+]
 
 
 def assert_grounded(note: dict[str, Any], transcript: str) -> None:
@@ -199,7 +206,7 @@ class Omniloy:
     async def extract(
         self, text: str = KNEE_TRANSCRIPT, **configurable: Any
     ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-        """Transcription → thread → extraction run → join; returns (transcription, thread, joined)."""
+        """Transcription → thread → extraction run → join: (transcription, thread, joined)."""
         transcription = await self.create_transcription(text)
         thread = await self.create_thread()
         joined = await self.run_and_join(
@@ -244,9 +251,7 @@ def other_api(other_client: httpx.AsyncClient) -> Omniloy:
 
 
 @pytest.fixture
-async def make_client(
-    app: FastAPI, tenant_key: IssuedKey
-) -> AsyncIterator[ClientFactory]:
+async def make_client(app: FastAPI, tenant_key: IssuedKey) -> AsyncIterator[ClientFactory]:
     """make_client(api_key=..., raise_app_exceptions=..., headers) → a client closed afterwards.
 
     The key defaults to the test tenant's (the one ``client`` uses); pass ``api_key=None`` for no

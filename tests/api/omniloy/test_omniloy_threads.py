@@ -61,9 +61,7 @@ class TestCreateThread:
         assert response.status_code == 200
         assert response.json() == thread
 
-    async def test_get_unknown_thread_is_404(
-        self, api: Omniloy, client: httpx.AsyncClient
-    ) -> None:
+    async def test_get_unknown_thread_is_404(self, api: Omniloy, client: httpx.AsyncClient) -> None:
         api.assert_error(await client.get(f"{THREADS}/no-such-thread"), 404)
 
 
@@ -200,9 +198,7 @@ class TestCreateRun:
 
 
 class TestRunStatusAndListing:
-    async def test_get_run_after_completion(
-        self, api: Omniloy, client: httpx.AsyncClient
-    ) -> None:
+    async def test_get_run_after_completion(self, api: Omniloy, client: httpx.AsyncClient) -> None:
         _, thread, joined = await api.extract()
         response = await client.get(f"{runs_url(thread['thread_id'])}/{joined['run_id']}")
         assert response.status_code == 200
@@ -223,9 +219,7 @@ class TestRunStatusAndListing:
     ) -> None:
         first, second = await api.create_thread(), await api.create_thread()
         run = await api.start_run(first["thread_id"], "What is the pulse?", chat=True)
-        api.assert_error(
-            await client.get(f"{runs_url(second['thread_id'])}/{run['run_id']}"), 404
-        )
+        api.assert_error(await client.get(f"{runs_url(second['thread_id'])}/{run['run_id']}"), 404)
         api.assert_error(
             await client.get(f"{runs_url(second['thread_id'])}/{run['run_id']}/join"), 404
         )
@@ -297,7 +291,7 @@ class TestJoin:
 
 class TestExtraction:
     async def test_soap_note_from_transcription(self, api: Omniloy) -> None:
-        transcription, thread, joined = await api.extract()
+        transcription, _, joined = await api.extract()
         assert joined["status"] == "completed"
         assert joined["kind"] == "extraction"
         assert joined["error"] is None
@@ -342,9 +336,7 @@ class TestExtraction:
 
     async def test_transcript_in_messages_without_transcription_id(self, api: Omniloy) -> None:
         thread = await api.create_thread()
-        joined = await api.run_and_join(
-            thread["thread_id"], "Generate a SOAP note\n" + api.KNEE
-        )
+        joined = await api.run_and_join(thread["thread_id"], "Generate a SOAP note\n" + api.KNEE)
         assert joined["status"] == "completed"
         note = joined["clinical_note"]
         assert note["template"] == "SOAP"
@@ -651,9 +643,7 @@ class TestChat:
         self, api: Omniloy, client: httpx.AsyncClient
     ) -> None:
         transcription = await api.create_transcription()
-        joined, answer = await self.ask(
-            api, "Any allergies?", transcription_id=transcription["id"]
-        )
+        joined, answer = await self.ask(api, "Any allergies?", transcription_id=transcription["id"])
         thread = (await client.get(f"{THREADS}/{joined['thread_id']}")).json()
         assert thread["values"]["messages"] == [
             api.user("Any allergies?"),
