@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 import scribe.db
 
@@ -68,9 +67,7 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(length=256), nullable=True),
         sa.Column("patient_ref", sa.String(length=256), nullable=True),
         sa.Column("action", sa.String(length=256), nullable=False),
-        sa.Column(
-            "resource_ids", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
-        ),
+        sa.Column("resource_ids", sa.JSON(), nullable=False),
         sa.Column("outcome", sa.String(length=32), nullable=False),
         sa.Column("request_id", sa.String(length=64), nullable=True),
         sa.Column("created_at", scribe.db.UTCDateTime(timezone=True), nullable=False),
@@ -115,12 +112,8 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column(
-            "input", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
-        ),
-        sa.Column(
-            "result", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
-        ),
+        sa.Column("input", sa.JSON(), nullable=False),
+        sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
@@ -146,9 +139,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=128), nullable=False),
         sa.Column("name", sa.String(length=256), nullable=False),
         sa.Column("source", sa.String(length=16), nullable=False),
-        sa.Column(
-            "sections", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
-        ),
+        sa.Column("sections", sa.JSON(), nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created_at", scribe.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", scribe.db.UTCDateTime(timezone=True), nullable=False),
@@ -217,7 +208,7 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("created_by", sa.String(length=256), nullable=True),
         sa.Column("patient_ref", sa.String(length=256), nullable=True),
-        sa.Column("meta", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
+        sa.Column("meta", sa.JSON(), nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created_at", scribe.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", scribe.db.UTCDateTime(timezone=True), nullable=False),
@@ -249,14 +240,10 @@ def upgrade() -> None:
         sa.Column("template_key", sa.String(length=128), nullable=False),
         sa.Column("language", sa.String(length=32), nullable=True),
         sa.Column("title", sa.String(length=512), nullable=True),
-        sa.Column(
-            "content", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
-        ),
+        sa.Column("content", sa.JSON(), nullable=True),
         sa.Column("feedback", sa.Text(), nullable=True),
         sa.Column("thread_id", sa.String(length=64), nullable=True),
-        sa.Column(
-            "run_ids", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
-        ),
+        sa.Column("run_ids", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.String(length=256), nullable=True),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created_at", scribe.db.UTCDateTime(timezone=True), nullable=False),
@@ -313,9 +300,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=256), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column(
-            "segment_ids", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
-        ),
+        sa.Column("segment_ids", sa.JSON(), nullable=False),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(
             ["note_id"], ["note.id"], name=op.f("fk_note_section_note_id_note"), ondelete="CASCADE"
@@ -332,9 +317,7 @@ def upgrade() -> None:
         sa.Column("job_id", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("note_id", sa.String(length=64), nullable=True),
-        sa.Column(
-            "config", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
-        ),
+        sa.Column("config", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.String(length=256), nullable=True),
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("created_at", scribe.db.UTCDateTime(timezone=True), nullable=False),

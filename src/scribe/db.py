@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, String, event
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -56,7 +55,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+# Plain JSON, not JSONB: clients' free-form objects must come back with their keys in order.
+JSONType = JSON()
 
 
 class Base(DeclarativeBase):

@@ -42,6 +42,15 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
+async def has_valid_bearer(request: Request) -> bool:
+    """Whether the request's Bearer key is valid (checked outside any route's session)."""
+    token = bearer_token(request)
+    if token is None:
+        return False
+    async with get_runtime(request).sessionmaker() as session:
+        return await auth_service.authenticate(session, token) is not None
+
+
 async def bearer_principal(request: Request, session: SessionDep) -> Principal:
     token = bearer_token(request)
     principal = await auth_service.authenticate(session, token) if token else None

@@ -13,6 +13,7 @@ from scribe.api import errors, ops
 from scribe.api.omniloy import errors as omniloy_errors
 from scribe.api.omniloy.router import router as omniloy_router
 from scribe.config import Settings
+from scribe.dependencies import has_valid_bearer
 from scribe.logs import prepare_logging
 from scribe.middleware import RequestContextMiddleware
 from scribe.runtime import ensure_bootstrap_key, open_runtime
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
         openapi_url="/openapi.json" if settings.enable_docs else None,
     )
     errors.install_handlers(app)
-    errors.register_dialect(app, "/v1", omniloy_errors.render)
+    errors.register_dialect(app, "/v1", omniloy_errors.render, has_valid_bearer)
     app.include_router(ops.router)
     app.include_router(omniloy_router)
     app.add_middleware(RequestContextMiddleware, json_body_bytes=settings.limits.json_body_bytes)

@@ -43,3 +43,17 @@ class TestAnswerQuestion:
 
     def test_summary_of_too_little_text(self) -> None:
         assert answer_question("summary", parse_transcript("Doctor: hi")) == TOO_SHORT
+
+
+class TestFollowUpQuestions:
+    def test_follow_up_question_finds_the_return_visit(self) -> None:
+        from scribe.clinical import answer_question, parse_transcript
+
+        utterances = parse_transcript(
+            "[patient] My knee hurts when I walk.\n"
+            "[doctor] Take naproxen 500 mg twice a day.\n"
+            "[doctor] Come back in two weeks if it is not better."
+        )
+        answer = answer_question("When is the follow-up?", utterances)
+        assert "two weeks" in answer
+        assert "naproxen" not in answer

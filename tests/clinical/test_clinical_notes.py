@@ -1,4 +1,3 @@
-
 import pytest
 
 from scribe.clinical import (

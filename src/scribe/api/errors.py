@@ -11,7 +11,8 @@ it. Validation messages name fields and never echo the submitted values (they ma
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -27,13 +28,24 @@ from scribe.errors import (
     PayloadTooLargeError,
     ScribeError,
     ServiceUnavailableError,
+    UnauthorizedError,
     UnsupportedMediaTypeError,
 )
 
 logger = logging.getLogger(__name__)
 
 Renderer = Callable[[Request, ScribeError], Response]
-_REGISTRY_KEY = "scribe_dialect_renderers"
+# Tells whether a request carries valid credentials for the dialect, so that an anonymous
+# request with a bad body is answered 401, not 400 (FastAPI reads the body before auth runs).
+Authenticator = Callable[[Request], Awaitable[bool]]
+_REGISTRY_KEY = "scribe_dialects"
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    prefix: str
+    render: Renderer
+    authenticated: Authenticator | None = None
 
 
 def render_default(request: Request, error: ScribeError) -> Response:
@@ -42,21 +54,27 @@ def render_default(request: Request, error: ScribeError) -> Response:
     )
 
 
-def register_dialect(app: FastAPI, prefix: str, renderer: Renderer) -> None:
-    registry: list[tuple[str, Renderer]] = getattr(app.state, _REGISTRY_KEY, [])
-    registry.append((prefix.rstrip("/"), renderer))
+def register_dialect(
+    app: FastAPI, prefix: str, renderer: Renderer, authenticated: Authenticator | None = None
+) -> None:
+    registry: list[Dialect] = getattr(app.state, _REGISTRY_KEY, [])
+    registry.append(Dialect(prefix.rstrip("/"), renderer, authenticated))
     # Longest prefix first, so /v1/copilot-api wins over /v1.
-    registry.sort(key=lambda item: len(item[0]), reverse=True)
+    registry.sort(key=lambda dialect: len(dialect.prefix), reverse=True)
     setattr(app.state, _REGISTRY_KEY, registry)
 
 
-def _renderer_for(request: Request) -> Renderer:
-    registry: list[tuple[str, Renderer]] = getattr(request.app.state, _REGISTRY_KEY, [])
+def _dialect_for(request: Request) -> Dialect:
+    registry: list[Dialect] = getattr(request.app.state, _REGISTRY_KEY, [])
     path = request.url.path
-    for prefix, renderer in registry:
-        if path == prefix or path.startswith(prefix + "/"):
-            return renderer
-    return render_default
+    for dialect in registry:
+        if path == dialect.prefix or path.startswith(dialect.prefix + "/"):
+            return dialect
+    return Dialect("", render_default)
+
+
+def _renderer_for(request: Request) -> Renderer:
+    return _dialect_for(request).render
 
 
 def describe_validation(errors: Sequence[Any]) -> str:
@@ -81,7 +99,10 @@ async def _scribe_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    return _renderer_for(request)(request, BadRequestError(describe_validation(exc.errors())))
+    dialect = _dialect_for(request)
+    if dialect.authenticated is not None and not await dialect.authenticated(request):
+        return dialect.render(request, UnauthorizedError("Missing or invalid API key"))
+    return dialect.render(request, BadRequestError(describe_validation(exc.errors())))
 
 
 _HTTP_ERRORS: dict[int, type[ScribeError]] = {

@@ -38,6 +38,9 @@ _SYNONYMS = {
     "xray": "x-ray",
     "labs": "lab",
     "followup": "follow",
+    "follow-up": "follow",
+    "appointment": "follow",
+    "revisit": "follow",
     "diagnosis": "diagnose",
     "dx": "diagnose",
     "hx": "history",
@@ -71,7 +74,21 @@ _QUESTION_CONCEPTS = {
     "vital": "blood pressure heart rate pulse temperature oxygen saturation weight bmi",
     "medic": "prescribe taking dose",
 }
-_CONCEPTS = {"medic": extract_medications, "vital": extract_vitals, "symptom": find_symptoms}
+_FOLLOW_UP = re.compile(
+    r"\b(?:come back|coming back|return|follow[- ]?up|see you (?:again|back|in)|recheck)\b", re.I
+)
+
+
+def _mentions_follow_up(text: str) -> bool:
+    return _FOLLOW_UP.search(text) is not None
+
+
+_CONCEPTS = {
+    "medic": extract_medications,
+    "vital": extract_vitals,
+    "symptom": find_symptoms,
+    "follow": _mentions_follow_up,
+}
 
 
 def answer_question(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from sqlalchemy import select
@@ -53,38 +54,43 @@ async def create(
     return note
 
 
+@dataclass(frozen=True, slots=True)
+class DraftSource:
+    """Where a generated note came from: its transcript, encounter, and the run that wrote it."""
+
+    transcript_id: str | None
+    encounter_id: str | None
+    thread_id: str | None = None
+    run_id: str | None = None
+    created_by: str | None = None
+
+
 async def create_from_draft(
-    session: AsyncSession,
-    *,
-    tenant_id: str,
-    draft: NoteDraft,
-    transcript_id: str | None,
-    encounter_id: str | None,
-    thread_id: str | None,
-    run_id: str | None,
-    created_by: str | None,
+    session: AsyncSession, tenant_id: str, draft: NoteDraft, source: DraftSource
 ) -> Note:
     """Store a generated note with each section's provenance (the segment ids it came from)."""
-    note = Note(
-        tenant_id=tenant_id,
-        encounter_id=encounter_id,
-        transcript_id=transcript_id,
-        template_key=draft.template_key,
-        thread_id=thread_id,
-        run_ids=[run_id] if run_id else [],
-        created_by=created_by,
-        sections=[
-            NoteSection(
-                key=s.key,
-                title=s.title,
-                text=s.text,
-                position=i,
-                segment_ids=list(s.segment_ids),
-            )
-            for i, s in enumerate(draft.sections)
-        ],
-    )
+    note = Note(tenant_id=tenant_id, created_by=source.created_by, run_ids=[], sections=[])
     session.add(note)
+    return await fill_from_draft(session, note, draft, source)
+
+
+async def fill_from_draft(
+    session: AsyncSession, note: Note, draft: NoteDraft, source: DraftSource
+) -> Note:
+    """Replace a note's content with a generated draft and link it to its source."""
+    note.template_key = draft.template_key
+    note.content = None
+    note.sections = [
+        NoteSection(
+            key=s.key, title=s.title, text=s.text, position=i, segment_ids=list(s.segment_ids)
+        )
+        for i, s in enumerate(draft.sections)
+    ]
+    note.transcript_id = source.transcript_id or note.transcript_id
+    note.encounter_id = source.encounter_id or note.encounter_id
+    note.thread_id = source.thread_id or note.thread_id
+    if source.run_id and source.run_id not in note.run_ids:
+        note.run_ids = [*note.run_ids, source.run_id]
     await session.flush()
     return note
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe import clinical
-from scribe.clinical.types import NoteDraft, TranscriptTooShortError, Utterance
+from scribe.clinical.types import TranscriptTooShortError, Utterance
 from scribe.errors import UnprocessableError
 from scribe.jobs.runner import JobContext, handler
 from scribe.notes import service as note_service
@@ -56,48 +56,35 @@ async def _extract(ctx: JobContext, run: Run, own: Sequence[Message]) -> Note:
         encounter_id = transcript.encounter_id
     else:
         utterances = clinical.parse_transcript(_transcript_text(own))
-    template = await template_service.resolve(session, tenant_id, _template_key(run, own))
+    existing = await _note_to_fill(session, run)
+    default = existing.template_key if existing else "SOAP"
+    template_key = _template_key(run, own) or default
+    template = await template_service.resolve(session, tenant_id, template_key)
     try:
         draft = await ctx.runtime.text.write_note(NoteRequest(utterances, template=template))
     except TranscriptTooShortError as exc:
         raise UnprocessableError(
             "Transcript too short to write a note", code="transcript_too_short"
         ) from exc
-    source = str(transcript_id) if transcript_id else None
-    run.note_id = await _store_note(session, run, draft, source, encounter_id)
-    return await note_service.get(session, tenant_id, run.note_id)
-
-
-async def _store_note(
-    session: AsyncSession,
-    run: Run,
-    draft: NoteDraft,
-    transcript_id: str | None,
-    encounter_id: str | None,
-) -> str:
-    """Fill the note the caller named (config.configurable.clinical_note_id) or a new one."""
-    existing = run.config.get("clinical_note_id")
-    if existing:
-        note = await note_service.get(session, run.tenant_id, str(existing))
-        changes: note_service.NoteChanges = {
-            "template": draft.template_key,
-            "content": draft.as_mapping(),
-            "thread_id": run.thread_id,
-            "run_ids": [*note.run_ids, run.id],
-        }
-        await note_service.update(session, run.tenant_id, note.id, changes)
-        return note.id
-    note = await note_service.create_from_draft(
-        session,
-        tenant_id=run.tenant_id,
-        draft=draft,
-        transcript_id=transcript_id,
+    source = note_service.DraftSource(
+        transcript_id=str(transcript_id) if transcript_id else None,
         encounter_id=encounter_id,
         thread_id=run.thread_id,
         run_id=run.id,
         created_by=run.created_by,
     )
-    return note.id
+    if existing is not None:
+        note = await note_service.fill_from_draft(session, existing, draft, source)
+    else:
+        note = await note_service.create_from_draft(session, tenant_id, draft, source)
+    run.note_id = note.id
+    return note
+
+
+async def _note_to_fill(session: AsyncSession, run: Run) -> Note | None:
+    """The note named in config.configurable.clinical_note_id, if any."""
+    note_id = run.config.get("clinical_note_id")
+    return await note_service.get(session, run.tenant_id, str(note_id)) if note_id else None
 
 
 async def _chat(
@@ -147,8 +134,8 @@ def _is_instruction(line: str) -> bool:
     return len(line.split()) <= 30 and _INSTRUCTION.match(line) is not None
 
 
-def _template_key(run: Run, own: Sequence[Message]) -> str:
-    """The template asked for: in config, else named in the instructions, else SOAP."""
+def _template_key(run: Run, own: Sequence[Message]) -> str | None:
+    """The template asked for: in config, else a built-in named in the instructions."""
     configured = run.config.get("template")
     if isinstance(configured, str) and configured.strip():
         return configured.strip()
@@ -156,6 +143,7 @@ def _template_key(run: Run, own: Sequence[Message]) -> str:
         for line in message.content.splitlines():
             if message.role == "system" or _is_instruction(line):
                 for word in _TEMPLATE_WORD.findall(line):
-                    if template_service.builtin(word) is not None and word.isupper():
-                        return str(word)
-    return "SOAP"
+                    spec = template_service.builtin(word)
+                    if spec is not None:
+                        return spec.key
+    return None

@@ -109,18 +109,7 @@ class TestCreateNote:
         fetched = await api.get_note(note["id"])
         assert list(fetched["ai_generated_content"]) == ["zeta", "alpha", "mid"]
 
-    async def test_free_form_content_keeps_key_order(
-        self, api: Omniloy, backend: str, request: pytest.FixtureRequest
-    ) -> None:
-        if backend == "postgresql":
-            request.applymarker(
-                pytest.mark.xfail(
-                    reason="BUG notes/models.py Note.content is JSONB on PostgreSQL, which "
-                    "reorders object keys: free-form content comes back in a different order "
-                    "than sent (and than on SQLite)",
-                    strict=True,
-                )
-            )
+    async def test_free_form_content_keeps_key_order(self, api: Omniloy) -> None:
         note = await api.create_note(template="Research Form", ai_generated_content=FREE_FORM)
         fetched = await api.get_note(note["id"])
         assert list(fetched["ai_generated_content"]) == list(FREE_FORM)

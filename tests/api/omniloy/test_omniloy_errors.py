@@ -87,11 +87,6 @@ class TestAuthentication:
         response = await anonymous.post("/v1/clinical-notes", json={"report_run_id": "bad"})
         api.assert_error(response, 401)
 
-    @pytest.mark.xfail(
-        reason="BUG: FastAPI decodes the JSON body before the auth dependency runs, so an "
-        "unauthenticated request with malformed JSON gets 400 instead of 401",
-        strict=True,
-    )
     async def test_auth_is_checked_before_json_decoding(
         self, api: Omniloy, make_client: ClientFactory
     ) -> None:
@@ -164,11 +159,6 @@ class TestBadRequests:
         response = await client.post("/v1/transcriptions/create", content=raw, headers=JSON)
         api.assert_error(response, 400)
 
-    @pytest.mark.xfail(
-        reason="BUG router.py create_thread declares no body, so malformed JSON is accepted "
-        "with 201 (CONTRACT §3: malformed JSON gets a 4xx)",
-        strict=True,
-    )
     async def test_malformed_json_on_create_thread_is_400(
         self, api: Omniloy, client: httpx.AsyncClient
     ) -> None:

@@ -422,11 +422,6 @@ class TestExtraction:
         )
         assert joined["clinical_note"]["template"] == "GIRP"
 
-    @pytest.mark.xfail(
-        reason="BUG threads/tasks.py _template_key: only UPPER-CASE names in instructions are "
-        "recognised (word.isupper()), although template names are case-insensitive elsewhere",
-        strict=True,
-    )
     async def test_lowercase_template_in_instruction(self, api: Omniloy) -> None:
         thread = await api.create_thread()
         joined = await api.run_and_join(thread["thread_id"], f"Generate a birp note\n{api.KNEE}")
@@ -476,11 +471,6 @@ class TestExtraction:
         assert [n["id"] for n in listed] == [existing["id"]]
         assert await api.get_note(existing["id"]) == note
 
-    @pytest.mark.xfail(
-        reason="BUG threads/tasks.py _store_note: filling a note via clinical_note_id ignores "
-        "the note's own template and overwrites it with the SOAP default",
-        strict=True,
-    )
     async def test_filling_a_note_keeps_its_template(self, api: Omniloy) -> None:
         transcription = await api.create_transcription()
         existing = await api.create_note(transcription_id=transcription["id"], template="GIRP")
@@ -493,12 +483,6 @@ class TestExtraction:
         )
         assert joined["clinical_note"]["template"] == "GIRP"
 
-    @pytest.mark.xfail(
-        reason="BUG threads/tasks.py _store_note: filling a note via clinical_note_id from a "
-        "transcription does not set the note's transcription_id, so "
-        "GET /v1/clinical-notes?transcription_id= misses it",
-        strict=True,
-    )
     async def test_filled_note_is_found_by_transcription(
         self, api: Omniloy, client: httpx.AsyncClient
     ) -> None:
@@ -604,11 +588,6 @@ class TestChat:
         )
         assert "not mention" in answer.lower()
 
-    @pytest.mark.xfail(
-        reason="BUG clinical chat: 'When is the follow-up?' answers 'The transcript does not "
-        "mention that.' although the doctor says 'Come back in two weeks'",
-        strict=True,
-    )
     async def test_follow_up_question(self, api: Omniloy) -> None:
         transcription = await api.create_transcription()
         _, answer = await self.ask(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 
 from scribe.api.omniloy import schemas, views
 from scribe.auth.service import Principal
@@ -77,9 +77,12 @@ async def get_transcription(
 
 @router.post("/lang-graph/threads", status_code=201, response_model=schemas.ThreadOut)
 async def create_thread(
-    request: Request, session: SessionDep, principal: PrincipalDep
+    request: Request,
+    session: SessionDep,
+    principal: PrincipalDep,
+    body: Annotated[dict[str, Any] | None, Body()] = None,
 ) -> schemas.ThreadOut:
-    """Start a conversation thread (the body, if any, is ignored)."""
+    """Start a conversation thread (an empty body or `{}`; its keys are ignored)."""
     thread = await thread_service.create_thread(session, principal)
     note_audit_ids(request, thread_id=thread.id)
     return views.thread(thread)

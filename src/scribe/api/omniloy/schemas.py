@@ -25,6 +25,7 @@ Timestamp = Annotated[
     ),
 ]
 NonEmpty = Annotated[StrictStr, Field(min_length=1, pattern=r"\S")]
+MAX_DURATION_SECONDS = 366 * 24 * 3600
 RunStatus = Literal["pending", "running", "completed", "failed"]
 
 
@@ -33,7 +34,10 @@ class _Body(BaseModel):
 
 
 class TranscriptionCreate(_Body):
-    duration_seconds: Annotated[StrictFloat | StrictInt, Field(ge=0)]
+    # Bounded (a year) so huge or infinite values are a 400, not an overflow further in.
+    duration_seconds: Annotated[
+        StrictFloat | StrictInt, Field(ge=0, le=MAX_DURATION_SECONDS, allow_inf_nan=False)
+    ]
     original_transcript: NonEmpty
     language_used: Annotated[StrictStr, Field(max_length=32)] | None = None
 
