@@ -73,7 +73,9 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> None:
         async with open_runtime(settings, run_jobs=False) as runtime:
             concurrency = args.concurrency or settings.jobs.concurrency
-            await procrastinate_app.run_worker(runtime, concurrency=concurrency)
+            await procrastinate_app.run_worker(
+                runtime, concurrency=concurrency, install_signal_handlers=True
+            )
 
     try:
         asyncio.run(run())

@@ -30,14 +30,16 @@ def build_app(conninfo: str, queue: str, runtime_ref: dict[str, Runtime]) -> pro
     return app
 
 
-async def run_worker(runtime: Runtime, *, concurrency: int) -> None:
-    """Run procrastinate's worker plus our recovery loop until cancelled."""
+async def run_worker(
+    runtime: Runtime, *, concurrency: int, install_signal_handlers: bool = False
+) -> None:
+    """Run procrastinate's worker plus our recovery loop until cancelled (or SIGTERM/SIGINT)."""
     recovery = asyncio.create_task(_recovery_loop(runtime))
     try:
         await runtime.procrastinate.run_worker_async(
             queues=[runtime.settings.jobs.queue_name],
             concurrency=concurrency,
-            install_signal_handlers=False,
+            install_signal_handlers=install_signal_handlers,
             delete_jobs="successful",
         )
     finally:
