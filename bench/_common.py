@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json as jsonlib
 import os
 import socket
 import statistics
@@ -68,22 +69,46 @@ class Result:
 async def drive(
     url: str, *, json: dict[str, object], headers: dict[str, str], total: int, concurrency: int
 ) -> Result:
-    """POST `total` requests with `concurrency` in flight over keep-alive connections."""
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
-        remaining = iter(range(total))
+    """POST `total` requests over `concurrency` keep-alive connections, one in flight on each.
 
-        async def worker() -> None:
+    A minimal HTTP/1.1 client on asyncio streams: httpx's pool, not the server, limits throughput
+    past a few concurrent requests, which would hide the server's own figures.
+    """
+    parsed = httpx.URL(url)
+    body = jsonlib.dumps(json).encode()
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    request = (
+        f"POST {parsed.raw_path.decode()} HTTP/1.1\r\nHost: {parsed.host}\r\n{head}"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    latencies: list[float] = []
+    remaining = iter(range(total))
+
+    async def connection() -> None:
+        reader, writer = await asyncio.open_connection(parsed.host, parsed.port)
+        try:
             for _ in remaining:
                 started = time.perf_counter()
-                response = await client.post(url, json=json, headers=headers)
+                writer.write(request)
+                status = await _read_response(reader)
                 latencies.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 201, response.text
+                assert status == 201, status
+        finally:
+            writer.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return Result(total, time.perf_counter() - started, latencies)
+    started = time.perf_counter()
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    return Result(total, time.perf_counter() - started, latencies)
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    header = await reader.readuntil(b"\r\n\r\n")
+    lines = header.decode("latin-1").split("\r\n")
+    length = next(
+        int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length:")
+    )
+    await reader.readexactly(length)
+    return int(lines[0].split()[1])
 
 
 def median(values: list[float]) -> float:

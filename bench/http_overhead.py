@@ -1,8 +1,8 @@
 """HTTP overhead: POST /v1/transcriptions/create beside a bare FastAPI route, in one run.
 
 Both servers are single uvicorn processes on loopback (SQLite for scribe, a fresh database). The
-load comes from one httpx AsyncClient process on the same 2-core machine, 16 requests in flight
-over keep-alive connections; each round sends 1,000 requests to each server (after 200 warm-up
+load comes from one asyncio process on the same 2-core machine (a minimal HTTP/1.1 client in
+_common.drive), 16 keep-alive connections with one request in flight on each; each round sends 1,000 requests to each server (after 200 warm-up
 requests), alternating servers; the figures are medians over the rounds.
 
     .venv/bin/python bench/http_overhead.py [--rounds 5] [--requests 1000] [--concurrency 16]
@@ -75,9 +75,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--database-url", default="", help="e.g. postgresql://postgres@127.0.0.1:5432/bench"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data:
         env = {
+            "SCRIBE_DATABASE_URL": args.database_url,
             "SCRIBE_DATA_DIR": data,
             "SCRIBE_BOOTSTRAP_API_KEY": KEY,
             "SCRIBE_LOG_LEVEL": "WARNING",

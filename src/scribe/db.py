@@ -91,7 +91,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Build the async engine for a SQLAlchemy URL (aiosqlite or asyncpg)."""
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo)
+        # SQLite has one writer: a pool of many connections only adds busy-handler sleeps (its
+        # back-off reaches 100 ms), while two let a job's transaction run beside a request's.
+        engine = create_async_engine(url, echo=echo, pool_size=2, max_overflow=0)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)

@@ -23,11 +23,17 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed (then jobs enqueued) before the response is sent."""
+async def get_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed (then jobs enqueued) before the response is sent.
+
+    A successful request's audit record joins its transaction; a failed one is audited by the
+    middleware once its status is known.
+    """
     async with runtime.sessionmaker() as session:
         yield session
+        audited = audit_success(request, session)
         await job_service.commit_and_enqueue(session, runtime.queue.enqueue)
+        request.state.audited = audited
 
 
 # scope="function": the commit runs before the response goes out, so a 201 means stored.
@@ -47,17 +53,39 @@ async def has_valid_bearer(request: Request) -> bool:
     token = bearer_token(request)
     if token is None:
         return False
-    async with get_runtime(request).sessionmaker() as session:
-        return await auth_service.authenticate(session, token) is not None
+    runtime = get_runtime(request)
+    async with runtime.sessionmaker() as session:
+        return await runtime.principals.authenticate(session, token) is not None
 
 
 async def bearer_principal(request: Request, session: SessionDep) -> Principal:
     token = bearer_token(request)
-    principal = await auth_service.authenticate(session, token) if token else None
+    principal = (
+        await get_runtime(request).principals.authenticate(session, token) if token else None
+    )
     if principal is None:
         raise UnauthorizedError("Missing or invalid API key")
     request.state.principal = principal
     return principal
+
+
+def audit_success(request: Request, session: AsyncSession) -> bool:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    route = request.scope.get("route")
+    if principal is None or route is None:
+        return False
+    auth_service.record_audit(
+        session,
+        tenant_id=principal.tenant_id,
+        client_id=principal.client_id,
+        actor=principal.actor,
+        patient_ref=principal.patient_ref,
+        action=f"{request.method} {getattr(route, 'path', '?')}",
+        outcome=str(getattr(route, "status_code", None) or 200),
+        resource_ids={**request.path_params, **getattr(request.state, "audit_ids", {})},
+        request_id=getattr(request.state, "request_id", None),
+    )
+    return True
 
 
 def note_audit_ids(request: Request, **ids: Any) -> None:

@@ -98,7 +98,7 @@ async def _audit(scope: Scope, route: str, status_code: int) -> None:
     state: dict[str, Any] = scope.get("state", {})
     principal: Principal | None = state.get("principal")
     app = scope.get("app")
-    if principal is None or app is None:
+    if principal is None or app is None or state.get("audited"):
         return
     resource_ids = {**scope.get("path_params", {}), **state.get("audit_ids", {})}
     try:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scribe.auth import service as auth_service
+from scribe.auth.service import PrincipalCache
 from scribe.config import Settings
 from scribe.db import create_engine, create_sessionmaker
 from scribe.jobs import procrastinate_app, runner
@@ -31,6 +32,7 @@ class Runtime:
     sessionmaker: async_sessionmaker[AsyncSession]
     text: TextProvider
     queue: JobQueue
+    principals: PrincipalCache = field(default_factory=PrincipalCache)
     procrastinate: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +87,31 @@ async def authenticate(session: AsyncSession, api_key: str) -> Principal | None:
         return None
     client_id, tenant_id, tenant_name = row
     return Principal(tenant_id=tenant_id, tenant_name=tenant_name, client_id=client_id)
+
+
+class PrincipalCache:
+    """Authenticated keys, remembered for a few seconds to spare a query per request.
+
+    A revoked key stops working within ``ttl_seconds``.
+    """
+
+    def __init__(self, *, ttl_seconds: float = 30.0, max_entries: int = 10_000) -> None:
+        self._ttl = ttl_seconds
+        self._max = max_entries
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    async def authenticate(self, session: AsyncSession, api_key: str) -> Principal | None:
+        digest = hash_key(api_key)
+        now = time.monotonic()
+        cached = self._entries.get(digest)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        principal = await authenticate(session, api_key)
+        if principal is not None:
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+            self._entries[digest] = (now + self._ttl, principal)
+        return principal
 
 
 async def has_credentials(session: AsyncSession) -> bool:
