@@ -25,7 +25,7 @@ async def create_from_text(
     language: str | None,
 ) -> Transcript:
     """Store a text transcript (no audio) and split it into speaker segments."""
-    encounter = await encounter_service.create_implicit(
+    encounter = encounter_service.add_implicit(
         session,
         tenant_id=principal.tenant_id,
         assigned_user=principal.actor,
