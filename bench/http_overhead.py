@@ -1,9 +1,10 @@
 """HTTP overhead: POST /v1/transcriptions/create beside a bare FastAPI route, in one run.
 
-Both servers are single uvicorn processes on loopback (SQLite for scribe, a fresh database). The
-load comes from one asyncio process on the same 2-core machine (a minimal HTTP/1.1 client in
-_common.drive), 16 keep-alive connections with one request in flight on each; each round sends 1,000 requests to each server (after 200 warm-up
-requests), alternating servers; the figures are medians over the rounds.
+Both servers are single uvicorn processes on loopback (scribe on a fresh SQLite database, or on
+PostgreSQL with --database-url). The load comes from one asyncio process on the same 2-core
+machine (a minimal HTTP/1.1 client in _common.drive): 16 keep-alive connections with one request
+in flight on each. Each round sends --requests requests to each server, alternating servers,
+after 200 warm-up requests; the figures are medians over the rounds.
 
     .venv/bin/python bench/http_overhead.py [--rounds 5] [--requests 1000] [--concurrency 16]
 """
