@@ -74,12 +74,9 @@ def audit_success(request: Request, session: AsyncSession) -> bool:
     route = request.scope.get("route")
     if principal is None or route is None:
         return False
-    auth_service.record_audit(
+    auth_service.record_request_audit(
         session,
-        tenant_id=principal.tenant_id,
-        client_id=principal.client_id,
-        actor=principal.actor,
-        patient_ref=principal.patient_ref,
+        principal,
         action=f"{request.method} {getattr(route, 'path', '?')}",
         outcome=str(getattr(route, "status_code", None) or 200),
         resource_ids={**request.path_params, **getattr(request.state, "audit_ids", {})},

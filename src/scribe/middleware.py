@@ -103,12 +103,9 @@ async def _audit(scope: Scope, route: str, status_code: int) -> None:
     resource_ids = {**scope.get("path_params", {}), **state.get("audit_ids", {})}
     try:
         async with app.state.runtime.sessionmaker() as session:
-            auth_service.record_audit(
+            auth_service.record_request_audit(
                 session,
-                tenant_id=principal.tenant_id,
-                client_id=principal.client_id,
-                actor=principal.actor,
-                patient_ref=principal.patient_ref,
+                principal,
                 action=f"{scope['method']} {route}",
                 outcome=str(status_code),
                 resource_ids=resource_ids,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import httpx
@@ -21,48 +23,57 @@ from tests.conftest import BOOTSTRAP_KEY, client_for, make_settings
 VISIT = (Path(__file__).parents[1] / "data" / "visit_knee.txt").read_text()
 
 
-class TestKeysCreateCommand:
-    def test_prints_client_id_and_key_and_stores_only_a_hash(
-        self, settings: Settings, runtime: Runtime
-    ) -> None:
-        env = {
-            **os.environ,
-            "SCRIBE_DATABASE_URL": str(settings.database_url),
-            "SCRIBE_DATA_DIR": str(settings.data_dir),
-        }
-        out = subprocess.run(
-            [sys.executable, "-m", "scribe.cli", "keys", "create", "--tenant", "clinic-cli"],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-            timeout=60,
-        ).stdout.splitlines()
-        assert out[0].startswith("client_id=")
-        assert out[1].startswith("api_key=")
-        self.client_id, self.api_key = out[0].split("=", 1)[1], out[1].split("=", 1)[1]
+def keys_create(settings: Settings, tenant: str) -> tuple[str, str]:
+    """Run `scribe keys create` and parse its two lines."""
+    env = {
+        **os.environ,
+        "SCRIBE_DATABASE_URL": str(settings.database_url),
+        "SCRIBE_DATA_DIR": str(settings.data_dir),
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "scribe.cli", "keys", "create", "--tenant", tenant],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=60,
+    ).stdout.splitlines()
+    assert out[0].startswith("client_id=")
+    assert out[1].startswith("api_key=")
+    return out[0].split("=", 1)[1], out[1].split("=", 1)[1]
 
-    async def test_the_printed_key_authenticates(self, settings: Settings, app: FastAPI) -> None:
-        env = {
-            **os.environ,
-            "SCRIBE_DATABASE_URL": str(settings.database_url),
-            "SCRIBE_DATA_DIR": str(settings.data_dir),
-        }
-        out = subprocess.run(
-            [sys.executable, "-m", "scribe.cli", "keys", "create", "--tenant", "clinic-cli-2"],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-            timeout=60,
-        ).stdout.splitlines()
-        api_key = out[1].split("=", 1)[1]
+
+class TestKeysCreateCommand:
+    async def test_printed_key_authenticates_and_only_its_hash_is_stored(
+        self, settings: Settings, app: FastAPI
+    ) -> None:
+        client_id, api_key = keys_create(settings, f"clinic-{uuid.uuid4().hex[:8]}")
         async with client_for(app, api_key, **{"x-doctor": "d"}) as client:
             assert (await client.get("/v1/clinical-notes")).status_code == 200
         runtime: Runtime = app.state.runtime
         async with runtime.sessionmaker() as session:
-            stored = await session.scalars(select(ApiCredential.key_hash))
-            assert api_key not in set(stored)
+            credential = await session.scalar(
+                select(ApiCredential).where(ApiCredential.client_id == client_id)
+            )
+        assert credential is not None
+        assert credential.key_hash == hashlib.sha256(api_key.encode()).hexdigest()
+        assert api_key not in (credential.key_hash, credential.key_prefix)
+
+    async def test_a_second_key_for_the_same_tenant_shares_its_data(
+        self, settings: Settings, app: FastAPI
+    ) -> None:
+        tenant = f"clinic-{uuid.uuid4().hex[:8]}"
+        _, first = keys_create(settings, tenant)
+        _, second = keys_create(settings, tenant)
+        async with client_for(app, first, **{"x-doctor": "d"}) as client:
+            created = await client.post(
+                "/v1/transcriptions/create",
+                json={"duration_seconds": 1, "original_transcript": "[doctor] hello"},
+            )
+        transcription_id = created.json()["transcription"]["id"]
+        async with client_for(app, second, **{"x-doctor": "d"}) as client:
+            fetched = await client.get(f"/v1/transcriptions/{transcription_id}")
+        assert fetched.status_code == 200
 
 
 class TestBootstrapKey:

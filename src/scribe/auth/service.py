@@ -118,6 +118,29 @@ async def has_credentials(session: AsyncSession) -> bool:
     return (await session.scalar(select(ApiCredential.id).limit(1))) is not None
 
 
+def record_request_audit(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    action: str,
+    outcome: str,
+    resource_ids: dict[str, Any],
+    request_id: str | None,
+) -> None:
+    """Audit an authenticated request: who (tenant, client, actor, patient), what, outcome."""
+    record_audit(
+        session,
+        tenant_id=principal.tenant_id,
+        client_id=principal.client_id,
+        actor=principal.actor,
+        patient_ref=principal.patient_ref,
+        action=action,
+        outcome=outcome,
+        resource_ids=resource_ids,
+        request_id=request_id,
+    )
+
+
 def record_audit(
     session: AsyncSession,
     *,
