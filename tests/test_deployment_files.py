@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from scribe.config import Settings
@@ -36,3 +37,17 @@ def test_env_example_lists_every_setting() -> None:
         else:
             expected.add(f"SCRIBE_{name}".upper())
     assert expected == listed
+
+
+def test_settings_read_nested_and_comma_separated_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SCRIBE_OUTBOUND_ALLOWED_HOSTS", "files.test, hooks.test")
+    monkeypatch.setenv("SCRIBE_JOBS__CONCURRENCY", "7")
+    monkeypatch.setenv("SCRIBE_DATABASE_URL", "postgresql://u:p@db:5432/scribe")
+    settings = Settings()
+    assert settings.outbound_allowed_hosts == ["files.test", "hooks.test"]
+    assert settings.jobs.concurrency == 7
+    assert settings.sqlalchemy_url == "postgresql+asyncpg://u:p@db:5432/scribe"
+    assert settings.libpq_url == "postgresql://u:p@db:5432/scribe"
+    assert settings.job_backend == "procrastinate"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -64,10 +64,12 @@ class Settings(BaseSettings):
     jobs: JobSettings = Field(default_factory=JobSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
 
-    def model_post_init(self, context: object, /) -> None:
-        hosts = self.outbound_allowed_hosts
-        if len(hosts) == 1 and "," in hosts[0]:
-            self.outbound_allowed_hosts = [h.strip() for h in hosts[0].split(",") if h.strip()]
+    @field_validator("outbound_allowed_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [host.strip() for host in value.split(",") if host.strip()]
+        return value
 
     @property
     def sqlalchemy_url(self) -> str:
