@@ -34,7 +34,6 @@ class Runtime:
     queue: JobQueue
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     procrastinate: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 @asynccontextmanager

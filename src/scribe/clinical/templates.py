@@ -20,6 +20,17 @@ _SUBJECTIVE: tuple[Category, ...] = (
     "response",
 )
 _OBJECTIVE: tuple[Category, ...] = ("vitals", "exam", "results")
+# What is reported and what is found: behavioural templates fold both into one section.
+_HISTORY_AND_FINDINGS: tuple[Category, ...] = (
+    "hpi",
+    "ros",
+    "social_history",
+    "family_history",
+    "past_history",
+    "medications",
+    "allergies",
+    *_OBJECTIVE,
+)
 _PLAN: tuple[Category, ...] = ("plan", "prescriptions", "follow_up", "intervention")
 
 
@@ -47,16 +58,7 @@ BIRP = TemplateSpec(
             "Behavior",
             "behavior",
             "chief_complaint",
-            "hpi",
-            "ros",
-            "social_history",
-            "family_history",
-            "past_history",
-            "medications",
-            "allergies",
-            "vitals",
-            "exam",
-            "results",
+            *_HISTORY_AND_FINDINGS,
         ),
         _section("intervention", "Intervention", "intervention", "prescriptions"),
         _section("response", "Response", "response", "goals", "assessment"),
@@ -85,16 +87,7 @@ GIRP = TemplateSpec(
             "Response",
             "response",
             "behavior",
-            "hpi",
-            "ros",
-            "social_history",
-            "family_history",
-            "past_history",
-            "medications",
-            "allergies",
-            "vitals",
-            "exam",
-            "results",
+            *_HISTORY_AND_FINDINGS,
             "assessment",
         ),
         _section("plan", "Plan", "plan", "follow_up"),

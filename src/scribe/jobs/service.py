@@ -91,12 +91,6 @@ async def heartbeat(session: AsyncSession, job_id: str, attempt: int) -> None:
     )
 
 
-async def set_progress(session: AsyncSession, job_id: str, fraction: float) -> None:
-    await session.execute(
-        update(Job).where(Job.id == job_id).values(progress=max(0.0, min(1.0, fraction)))
-    )
-
-
 async def orphaned(session: AsyncSession, *, stale_before: datetime) -> list[str]:
     """Ids of jobs nobody is running: running with an old heartbeat, or queued since long ago."""
     rows = await session.scalars(

@@ -1,4 +1,4 @@
-"""Template lookup: the engine's built-in catalogue first, then the tenant's own templates."""
+"""Template lookup: the engine's built-in catalogue, and the custom names tenants use."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe import clinical
-from scribe.clinical.types import SectionSpec, TemplateSpec
+from scribe.clinical.types import TemplateSpec
 from scribe.templates.models import TemplateRef
 
 
@@ -20,15 +20,9 @@ def canonical_key(key: str) -> str:
     return spec.key if spec else key
 
 
-async def resolve(session: AsyncSession, tenant_id: str, key: str) -> TemplateSpec:
-    """The spec to write a note with: built-in, tenant-defined, or a generic one for a new name."""
-    spec = builtin(key)
-    if spec is not None:
-        return spec
-    ref = await _get_ref(session, tenant_id, key)
-    if ref is not None and ref.sections:
-        return _spec_from_ref(ref)
-    return clinical.generic_template(key)
+def resolve(key: str) -> TemplateSpec:
+    """The spec to write a note with: built-in, or a generic one for a custom name."""
+    return builtin(key) or clinical.generic_template(key)
 
 
 async def remember_custom(session: AsyncSession, tenant_id: str, key: str) -> None:
@@ -43,16 +37,3 @@ async def _get_ref(session: AsyncSession, tenant_id: str, key: str) -> TemplateR
     return await session.scalar(
         select(TemplateRef).where(TemplateRef.tenant_id == tenant_id, TemplateRef.key == key)
     )
-
-
-def _spec_from_ref(ref: TemplateRef) -> TemplateSpec:
-    generic = {s.key: s for s in clinical.generic_template(ref.key).sections}
-    sections = tuple(
-        SectionSpec(
-            key=str(item["key"]),
-            title=str(item.get("title", item["key"])),
-            kinds=generic.get(str(item["key"]), SectionSpec("", "", ())).kinds,
-        )
-        for item in ref.sections
-    )
-    return TemplateSpec(key=ref.key, name=ref.name, sections=sections)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from scribe.auth.service import Principal
-from scribe.errors import BadRequestError, NotFoundError
+from scribe.errors import BadRequestError, GatewayTimeoutError, NotFoundError
 from scribe.jobs import service as job_service
 from scribe.notes import service as note_service
 from scribe.threads.models import Message, Run, Thread
@@ -114,6 +114,24 @@ async def get_run(session: AsyncSession, tenant_id: str, thread_id: str, run_id:
     if run is None:
         raise NotFoundError("Run not found", resource="run")
     return run
+
+
+async def join_run(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    tenant_id: str,
+    thread_id: str,
+    run_id: str,
+    *,
+    timeout: float,
+) -> tuple[Run, Thread]:
+    """Wait (holding no connection) until the run ends; the finished run and its thread."""
+    job_id = (await get_run(session, tenant_id, thread_id, run_id)).job_id
+    await session.rollback()
+    if not await job_service.wait_until_finished(sessionmaker, job_id, timeout=timeout):
+        raise GatewayTimeoutError("The run did not finish before the join timeout")
+    run = await get_run(session, tenant_id, thread_id, run_id)
+    return run, await get_thread(session, tenant_id, thread_id)
 
 
 async def list_runs(

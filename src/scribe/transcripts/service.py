@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -64,10 +62,6 @@ async def get(session: AsyncSession, tenant_id: str, transcript_id: str) -> Tran
 
 def utterances(transcript: Transcript) -> list[Utterance]:
     """The transcript as engine input; utterance ids are the segment ids (provenance)."""
-    return to_utterances(transcript.segments)
-
-
-def to_utterances(segments: Sequence[TranscriptSegment]) -> list[Utterance]:
     return [
         Utterance(
             id=s.id,
@@ -76,5 +70,5 @@ def to_utterances(segments: Sequence[TranscriptSegment]) -> list[Utterance]:
             start_ms=s.start_ms,
             end_ms=s.end_ms,
         )
-        for s in segments
+        for s in transcript.segments
     ]

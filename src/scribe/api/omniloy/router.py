@@ -10,8 +10,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from scribe.api.omniloy import schemas, views
 from scribe.auth.service import Principal
 from scribe.dependencies import RuntimeDep, SessionDep, bearer_principal, note_audit_ids
-from scribe.errors import BadRequestError, GatewayTimeoutError, PayloadTooLargeError
-from scribe.jobs import service as job_service
+from scribe.errors import BadRequestError, PayloadTooLargeError
 from scribe.notes import service as note_service
 from scribe.threads import service as thread_service
 from scribe.transcripts import service as transcript_service
@@ -171,18 +170,15 @@ async def join_run(
     timeout: Annotated[float | None, Query(gt=0)] = None,
 ) -> schemas.RunJoined:
     """Wait until the run ends; answer the thread's messages and, for extraction, the note."""
-    run = await thread_service.get_run(session, principal.tenant_id, thread_id, run_id)
-    job_id = run.job_id
-    # End the read transaction: the wait must hold no connection or lock.
-    await session.rollback()
-    limit = min(
-        timeout or runtime.settings.jobs.join_timeout_seconds,
-        runtime.settings.jobs.join_timeout_seconds,
+    cap = runtime.settings.jobs.join_timeout_seconds
+    run, thread = await thread_service.join_run(
+        session,
+        runtime.sessionmaker,
+        principal.tenant_id,
+        thread_id,
+        run_id,
+        timeout=min(timeout or cap, cap),
     )
-    if not await job_service.wait_until_finished(runtime.sessionmaker, job_id, timeout=limit):
-        raise GatewayTimeoutError("The run did not finish before the join timeout")
-    run = await thread_service.get_run(session, principal.tenant_id, thread_id, run_id)
-    thread = await thread_service.get_thread(session, principal.tenant_id, thread_id)
     note = (
         await note_service.get(session, principal.tenant_id, run.note_id) if run.note_id else None
     )
