@@ -4,6 +4,7 @@ from scribe.auth.models import ApiCredential, AuditRecord, Tenant
 from scribe.encounters.models import Encounter
 from scribe.jobs.models import Job
 from scribe.notes.models import Note, NoteSection
+from scribe.recordings.models import Recording
 from scribe.templates.models import TemplateRef
 from scribe.threads.models import Message, Run, Thread
 from scribe.transcripts.models import Transcript, TranscriptSegment
@@ -16,6 +17,7 @@ __all__ = [
     "Message",
     "Note",
     "NoteSection",
+    "Recording",
     "Run",
     "TemplateRef",
     "Tenant",

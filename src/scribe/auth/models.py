@@ -13,6 +13,8 @@ class Tenant(IdMixin, TimestampMixin, Base):
     __tablename__ = "tenant"
 
     name: Mapped[str] = mapped_column(String(128), unique=True)
+    # Terms speech recognition is biased towards for this tenant (drug and condition names).
+    vocabulary: Mapped[list[str]] = mapped_column(default=list)
 
 
 class ApiCredential(IdMixin, TimestampMixin, Base):

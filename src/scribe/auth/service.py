@@ -52,6 +52,19 @@ async def get_or_create_tenant(session: AsyncSession, name: str) -> Tenant:
     return tenant
 
 
+async def set_vocabulary(session: AsyncSession, tenant_name: str, terms: list[str]) -> Tenant:
+    """Replace the terms speech recognition is biased towards for a tenant (created if new)."""
+    tenant = await get_or_create_tenant(session, tenant_name)
+    tenant.vocabulary = list(dict.fromkeys(term.strip() for term in terms if term.strip()))
+    await session.flush()
+    return tenant
+
+
+async def vocabulary_of(session: AsyncSession, tenant_id: str) -> list[str]:
+    terms = await session.scalar(select(Tenant.vocabulary).where(Tenant.id == tenant_id))
+    return list(terms or [])
+
+
 async def create_key(
     session: AsyncSession,
     tenant_name: str,

@@ -30,14 +30,19 @@ class JobContext:
 
 
 Handler = Callable[[JobContext], Awaitable[dict[str, Any]]]
+# Called in the transaction that records a failure, to mark the job's subject failed too.
+FailureHook = Callable[[AsyncSession, Job, ScribeError], Awaitable[None]]
 _HANDLERS: dict[str, Handler] = {}
+_ON_FAILURE: dict[str, FailureHook] = {}
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
+def handler(kind: str, *, on_failure: FailureHook | None = None) -> Callable[[Handler], Handler]:
     """Register the coroutine that does the work of one job kind."""
 
     def register(func: Handler) -> Handler:
         _HANDLERS[kind] = func
+        if on_failure is not None:
+            _ON_FAILURE[kind] = on_failure
         return func
 
     return register
@@ -54,9 +59,8 @@ async def execute(runtime: Runtime, job_id: str) -> None:
     if attempt is None:
         return
     if attempt > settings.max_attempts:
-        await _record_failure(
-            runtime, job_id, attempt, ("too_many_attempts", "Job was interrupted too many times")
-        )
+        interrupted = ScribeError("Job was interrupted too many times", code="too_many_attempts")
+        await _record_failure(runtime, job_id, attempt, interrupted)
         return
     beat = asyncio.create_task(_heartbeat(runtime, job_id, attempt))
     try:
@@ -77,22 +81,22 @@ async def _run(runtime: Runtime, job_id: str, attempt: int) -> None:
                 await service.commit_and_enqueue(session, runtime.queue.enqueue)
                 logger.info("job completed", extra={"job_id": job_id, "kind": job.kind})
     except ScribeError as exc:
-        await _record_failure(runtime, job_id, attempt, (exc.error_code, exc.message))
+        await _record_failure(runtime, job_id, attempt, exc)
     except Exception as exc:
         logger.exception("job failed", extra={"job_id": job_id})
         reason = f"Unexpected {type(exc).__name__} while running the job"
-        await _record_failure(runtime, job_id, attempt, ("internal_error", reason))
+        await _record_failure(runtime, job_id, attempt, ScribeError(reason))
 
 
-async def _record_failure(
-    runtime: Runtime, job_id: str, attempt: int, error: tuple[str, str]
-) -> None:
+async def _record_failure(runtime: Runtime, job_id: str, attempt: int, error: ScribeError) -> None:
     async with runtime.sessionmaker() as session:
-        if await service.finish(session, job_id, attempt, error=error):
+        if await service.finish(session, job_id, attempt, error=(error.error_code, error.message)):
             job = await session.get_one(Job, job_id)
             _audit(session, job, "failed")
+            if hook := _ON_FAILURE.get(job.kind):
+                await hook(session, job, error)
             await session.commit()
-    logger.warning("job failed", extra={"job_id": job_id, "error_code": error[0]})
+    logger.warning("job failed", extra={"job_id": job_id, "error_code": error.error_code})
 
 
 def _audit(session: AsyncSession, job: Job, outcome: str) -> None:

@@ -15,6 +15,9 @@ class Transcript(IdMixin, TimestampMixin, Base):
     encounter_id: Mapped[str] = mapped_column(
         ForeignKey("encounter.id", ondelete="CASCADE"), index=True
     )
+    recording_id: Mapped[str | None] = mapped_column(
+        ForeignKey("recording.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(32), default="completed")
     source: Mapped[str] = mapped_column(String(32), default="text")
     language: Mapped[str | None] = mapped_column(String(32))
