@@ -1,15 +1,21 @@
-"""The `scribe` command: serve | worker | migrate | keys."""
+"""The `scribe` command: serve | worker | migrate | keys | transcribe | note | eval."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
+from scribe.clinical.types import SpeakerRole
 from scribe.config import Settings
+from scribe.errors import ScribeError
 from scribe.logs import configure_logging
+
+_T = TypeVar("_T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,7 +45,57 @@ def _parser() -> argparse.ArgumentParser:
     create = keys.add_parser("create", help="create an API key (and the tenant if new)")
     create.add_argument("--tenant", required=True)
     create.set_defaults(func=_keys_create)
+    vocabulary = commands.add_parser(
+        "vocabulary", help="terms speech recognition favours for a tenant"
+    ).add_subparsers(required=True)
+    set_terms = vocabulary.add_parser("set", help="replace the tenant's terms")
+    set_terms.add_argument("--tenant", required=True)
+    set_terms.add_argument("terms", nargs="*", help="terms (an empty list clears them)")
+    set_terms.set_defaults(func=_vocabulary_set)
+    show = vocabulary.add_parser("show", help="print the tenant's terms, one per line")
+    show.add_argument("--tenant", required=True)
+    show.set_defaults(func=_vocabulary_show)
+    _offline_parsers(commands)
     return parser
+
+
+def _offline_parsers(commands: Any) -> None:
+    transcribe = commands.add_parser("transcribe", help="transcribe an audio file (no server)")
+    transcribe.add_argument("audio", type=Path)
+    transcribe.add_argument("--json", action="store_true", help="segments as JSON on stdout")
+    transcribe.add_argument(
+        "--channels", type=_roles, default=None, help="one role per channel, e.g. doctor,patient"
+    )
+    transcribe.add_argument("--language", default=None)
+    transcribe.add_argument("--vocabulary", type=_words, default=(), help="comma-separated terms")
+    transcribe.set_defaults(func=_transcribe)
+    note = commands.add_parser("note", help="write a note from audio or a transcript (no server)")
+    note.add_argument("source", type=Path, help="audio file, or a .txt/.json transcript")
+    note.add_argument("--template", default="SOAP")
+    note.add_argument("--style", choices=["paragraphs", "bullet_points"], default="paragraphs")
+    note.add_argument("--channels", type=_roles, default=None)
+    note.add_argument("--json", action="store_true")
+    note.set_defaults(func=_note)
+    evaluate = commands.add_parser("eval", help="score the engines").add_subparsers(required=True)
+    notes = evaluate.add_parser("notes", help="ROUGE of full notes on ACI-Bench")
+    notes.add_argument("--data", type=Path, required=True, help="ACI-Bench csv (e.g. valid.csv)")
+    notes.add_argument("--limit", type=int, default=None)
+    notes.set_defaults(func=_eval_notes)
+    asr = evaluate.add_parser("asr", help="WER and speaker-role accuracy on reference audio")
+    asr.add_argument("--data", type=Path, required=True, help="folder of audio + .json references")
+    asr.set_defaults(func=_eval_asr)
+
+
+def _roles(value: str) -> tuple[SpeakerRole, ...]:
+    roles = tuple(part.strip() for part in value.split(","))
+    unknown = [role for role in roles if role not in ("doctor", "patient", "unspecified")]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown role(s) {', '.join(unknown)}")
+    return roles  # type: ignore[return-value]
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -107,22 +163,129 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 def _keys_create(settings: Settings, args: argparse.Namespace) -> int:
     from scribe.auth import service
-    from scribe.db import create_engine, create_sessionmaker
 
-    async def create() -> service.IssuedKey:
-        engine = create_engine(settings.sqlalchemy_url)
-        try:
-            async with create_sessionmaker(engine)() as session:
-                issued = await service.create_key(session, args.tenant)
-                await session.commit()
-                return issued
-        finally:
-            await engine.dispose()
-
-    issued = asyncio.run(create())
+    issued = asyncio.run(_in_session(settings, lambda s: service.create_key(s, args.tenant)))
     print(f"client_id={issued.client_id}")
     print(f"api_key={issued.api_key}")
     return 0
+
+
+def _vocabulary_set(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe.auth import service
+
+    terms = [term for arg in args.terms for term in arg.split(",")]
+    tenant = asyncio.run(
+        _in_session(settings, lambda s: service.set_vocabulary(s, args.tenant, terms))
+    )
+    print(f"{len(tenant.vocabulary)} term(s) set for tenant {args.tenant}")
+    return 0
+
+
+def _vocabulary_show(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe.auth import service
+
+    async def show(session: Any) -> list[str]:
+        tenant = await service.get_or_create_tenant(session, args.tenant)
+        return list(tenant.vocabulary)
+
+    for term in asyncio.run(_in_session(settings, show)):
+        print(term)
+    return 0
+
+
+async def _in_session(settings: Settings, work: Callable[[Any], Awaitable[_T]]) -> _T:
+    """Run one unit of work in a session against the configured database, and commit it."""
+    from scribe.db import create_engine, create_sessionmaker
+
+    engine = create_engine(settings.sqlalchemy_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            result = await work(session)
+            await session.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
+def _transcribe(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe import offline
+
+    done = _offline(
+        offline.transcribe(
+            settings,
+            args.audio,
+            channel_roles=args.channels,
+            vocabulary=args.vocabulary,
+            language=args.language,
+        )
+    )
+    if done is None:
+        return 2
+    if args.json:
+        print(json.dumps(offline.transcription_json(done.result), ensure_ascii=False))
+    else:
+        print(offline.transcription_text(done.result))
+    return 0
+
+
+def _note(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe import offline
+
+    async def run() -> tuple[Any, Any]:
+        if offline.is_transcript_file(args.source):
+            utterances = offline.read_transcript(args.source)
+        else:
+            done = await offline.transcribe(settings, args.source, channel_roles=args.channels)
+            utterances = offline.utterances_of(done.result)
+        template = offline.template_for(args.template)
+        return await offline.write_note(settings, utterances, template, args.style), template
+
+    written = _offline(run())
+    if written is None:
+        return 2
+    draft, template = written
+    if args.json:
+        print(json.dumps(offline.note_json(draft, template), ensure_ascii=False))
+    else:
+        print(offline.note_text(draft))
+    return 0
+
+
+def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe.evaluation import notes
+
+    report = notes.evaluate_engine(args.data, limit=args.limit)
+    print(notes.format_report(report))
+    return 0
+
+
+def _eval_asr(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe import offline
+    from scribe.evaluation import asr
+
+    scored = _offline(offline.score_asr(settings, args.data))
+    if scored is None:
+        return 2
+    print(f"normaliser: {asr.NORMALISER}")
+    for score, factor in scored:
+        print(
+            f"{score.audio}: WER {score.wer * 100:.2f}% roles {score.role_accuracy * 100:.2f}%"
+            f" RTF {factor:.3f} ({score.reference_words} words)"
+        )
+    wer, roles = asr.overall([score for score, _ in scored])
+    print(f"WER {wer * 100:.2f} ROLE-ACCURACY {roles * 100:.2f}")
+    return 0
+
+
+def _offline(work: Coroutine[Any, Any, _T]) -> _T | None:
+    """Run offline work; bad input (unreadable audio, unknown file) is one line on stderr."""
+    try:
+        return asyncio.run(work)
+    except ScribeError as exc:
+        print(f"scribe: {exc.message}", file=sys.stderr)
+    except OSError as exc:
+        print(f"scribe: {exc.strerror}: {exc.filename}", file=sys.stderr)
+    return None
 
 
 if __name__ == "__main__":
