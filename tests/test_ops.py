@@ -29,6 +29,7 @@ async def test_readyz_reports_database_queue_and_providers(app: FastAPI) -> None
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["queue"] == "ok"
     assert body["checks"]["providers"]["llm"]["name"] == "extractive"
+    assert body["checks"]["providers"]["asr"]["name"] == "whisper"
 
 
 async def test_openapi_lists_the_omniloy_routes(app: FastAPI) -> None:

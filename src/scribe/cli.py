@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from scribe.clinical.types import SpeakerRole
+from scribe.clinical.types import SpeakerRole, TranscriptTooShortError
 from scribe.config import Settings
 from scribe.errors import ScribeError
 from scribe.logs import configure_logging
@@ -71,7 +71,15 @@ def _offline_parsers(commands: Any) -> None:
     transcribe.set_defaults(func=_transcribe)
     note = commands.add_parser("note", help="write a note from audio or a transcript (no server)")
     note.add_argument("source", type=Path, help="audio file, or a .txt/.json transcript")
-    note.add_argument("--template", default="SOAP")
+    note.add_argument(
+        "--template", default="SOAP", help="a catalogue key, e.g. SOAP, corti-h-and-p"
+    )
+    note.add_argument(
+        "--family",
+        choices=["omniloy", "nabla", "corti", "clinia"],
+        default=None,
+        help="whose catalogue to look the key up in (default: the first that knows it)",
+    )
     note.add_argument("--style", choices=["paragraphs", "bullet_points"], default="paragraphs")
     note.add_argument("--channels", type=_roles, default=None)
     note.add_argument("--json", action="store_true")
@@ -114,9 +122,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe import tasks  # noqa: F401  (registers every job handler)
     from scribe.jobs import procrastinate_app
     from scribe.runtime import open_runtime
-    from scribe.threads import tasks  # noqa: F401  (registers job handlers)
 
     if settings.job_backend != "procrastinate":
         print(
@@ -237,7 +245,7 @@ def _note(settings: Settings, args: argparse.Namespace) -> int:
         else:
             done = await offline.transcribe(settings, args.source, channel_roles=args.channels)
             utterances = offline.utterances_of(done.result)
-        template = offline.template_for(args.template)
+        template = offline.template_for(args.template, args.family)
         return await offline.write_note(settings, utterances, template, args.style), template
 
     written = _offline(run())
@@ -283,6 +291,8 @@ def _offline(work: Coroutine[Any, Any, _T]) -> _T | None:
         return asyncio.run(work)
     except ScribeError as exc:
         print(f"scribe: {exc.message}", file=sys.stderr)
+    except TranscriptTooShortError:
+        print("scribe: the transcript is too short to write a note from", file=sys.stderr)
     except OSError as exc:
         print(f"scribe: {exc.strerror}: {exc.filename}", file=sys.stderr)
     return None

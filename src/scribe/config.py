@@ -11,18 +11,63 @@ from sqlalchemy.engine import make_url
 
 
 class LLMSettings(BaseModel):
-    provider: Literal["extractive"] = "extractive"
+    # openai: any chat-completions server, with the embedded engine as the fallback.
+    provider: Literal["extractive", "openai"] = "extractive"
+    # A bare origin gets /v1 appended; a URL with a path is used as given (see providers.llm).
     base_url: str | None = None
     model: str | None = None
     api_key: SecretStr | None = None
-    timeout_seconds: float = 60.0
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    # First retry waits about this long, doubling each time, plus jitter.
+    retry_backoff_seconds: float = Field(default=0.5, ge=0)
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1)
+    # json_object for servers without json_schema structured output (older vLLM, llama.cpp).
+    response_format: Literal["json_schema", "json_object"] = "json_schema"
+    # Azure OpenAI: send the api-key header and ?api-version= instead of a bearer token.
+    api_version: str | None = None
+
+    @field_validator("base_url", "model", "api_key", "max_tokens", "api_version", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # .env.example lists every setting, so an empty value must mean "not set".
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class ASRSettings(BaseModel):
     provider: Literal["whisper", "openai"] = "whisper"
+    # openai: the server's root URL, with or without the trailing /v1.
     base_url: str | None = None
+    # whisper: a CTranslate2 model directory or a faster-whisper model name (empty: the bundled
+    # tiny.en); openai: the server's model name (empty: whisper-1).
     model: str | None = None
     api_key: SecretStr | None = None
+    # whisper: fetch a model given by name from the Hugging Face Hub when it is not cached.
+    allow_download: bool = False
+    device: Literal["cpu", "cuda", "auto"] = "cpu"
+    compute_type: str = "int8"
+    # 0: the available cores, shared among the concurrent transcriptions.
+    cpu_threads: int = Field(default=0, ge=0)
+    beam_size: int = Field(default=1, ge=1, le=10)
+    # whisper: files transcribed at once; more only queue behind the same cores on a small CPU.
+    concurrency: int = Field(default=1, ge=1, le=32)
+    vad_filter: bool = True
+    # Terms to bias recognition towards in every request (drug names, local place names).
+    vocabulary: Annotated[tuple[str, ...], NoDecode] = ()
+    # whisper: audio is decoded and transcribed in windows of about this length; peak memory
+    # grows by about 1 MB per second of window, whatever the file's length.
+    chunk_seconds: float = Field(default=120.0, ge=30.0)
+    # openai: per request, and retries on connection errors, timeouts, 429 and 5xx.
+    timeout_seconds: float = Field(default=300.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+
+    @field_validator("vocabulary", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(term.strip() for term in value.split(",") if term.strip())
+        return value
 
 
 class JobSettings(BaseModel):

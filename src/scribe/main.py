@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from scribe import __version__
+from scribe import tasks as _tasks  # noqa: F401  (registers every job handler)
 from scribe.api import errors, ops
 from scribe.api.omniloy import errors as omniloy_errors
 from scribe.api.omniloy.router import router as omniloy_router
@@ -17,7 +18,6 @@ from scribe.dependencies import has_valid_bearer
 from scribe.logs import prepare_logging
 from scribe.middleware import RequestContextMiddleware
 from scribe.runtime import ensure_bootstrap_key, open_runtime
-from scribe.threads import tasks as _thread_tasks  # noqa: F401  (registers the agent_run job)
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,10 @@ from scribe.db import create_engine, create_sessionmaker
 from scribe.jobs import procrastinate_app, runner
 from scribe.jobs import service as job_service
 from scribe.jobs.queue import InProcessQueue, JobQueue, ProcrastinateQueue
+from scribe.providers.asr import ManagedRecognizer, build_recognizer
 from scribe.providers.llm import build_text_provider
 from scribe.providers.llm.base import TextProvider
+from scribe.storage import BlobStore
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,8 @@ class Runtime:
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     text: TextProvider
+    asr: ManagedRecognizer
+    blobs: BlobStore
     queue: JobQueue
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     procrastinate: Any = None
@@ -46,6 +50,8 @@ async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[R
         engine=engine,
         sessionmaker=create_sessionmaker(engine),
         text=build_text_provider(settings.llm),
+        asr=build_recognizer(settings.asr),
+        blobs=BlobStore(settings.data_dir / "blobs"),
         queue=_NoQueue(),
     )
     try:
@@ -56,6 +62,8 @@ async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[R
             async with _in_process(runtime, run_jobs=run_jobs):
                 yield runtime
     finally:
+        await runtime.asr.aclose()
+        await runtime.text.aclose()
         await engine.dispose()
 
 

@@ -25,7 +25,10 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
     checks: dict[str, Any] = {
         "database": await _database(runtime),
         "queue": await _queue(runtime),
-        "providers": {"llm": {"name": runtime.text.name, "status": "ok"}},
+        "providers": {
+            "llm": {"name": runtime.text.name, "status": "ok"},
+            "asr": {"name": runtime.asr.name, "status": "ok"},
+        },
     }
     ready = checks["database"] == "ok" and checks["queue"] == "ok"
     body = {"status": "ok" if ready else "unavailable", "checks": checks}

@@ -1,5 +1,6 @@
 """The embedded clinical note engine: pure, deterministic functions on plain data."""
 
+from scribe.clinical.catalogue import kinds_for_title
 from scribe.clinical.chat import answer_question
 from scribe.clinical.extract import (
     Medication,
@@ -53,6 +54,7 @@ __all__ = [
     "infer_roles",
     "is_negated",
     "is_small_talk",
+    "kinds_for_title",
     "negated_symptoms",
     "parse_transcript",
     "split_sentences",

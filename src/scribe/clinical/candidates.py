@@ -7,6 +7,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from scribe.clinical.answers import paired_reply
+from scribe.clinical.chief import stated_reason
+from scribe.clinical.gender import Gender
 from scribe.clinical.lexicon import find_symptoms
 from scribe.clinical.negation import is_negative_answer, is_positive_answer, negated_symptoms
 from scribe.clinical.rewrite import clean_speech, clinical_voice
@@ -21,7 +23,7 @@ _MIN_CLAUSE_WORDS = 4
 _DISCOURSE_OPENING = re.compile(r"^(?:(?:and|then|so|now|okay|alright|well)\b[\s,]*)+", re.I)
 _INLINE_QUESTION = re.compile(
     r"\b(?:(?:do|did|does|can|could|are|were|have|has) (?:you|it|the pain|that|this|there)"
-    r"|tell me|any (?:other )?\w+ or\b)",
+    r"|tell me|(?<!of )(?<!no )any (?:other )?\w+ or\b)",
     re.I,
 )
 _FUNCTION_WORDS = frozenset(
@@ -66,19 +68,25 @@ class _Question:
 class _Dialogue:
     """What the conversation has established so far, for reading the next reply."""
 
+    gender: Gender | None = None
     asked: list[_Question] = field(default_factory=list)
     affirmed: set[str] = field(default_factory=set)
     previous_speaker: SpeakerRole | None = None
 
 
-def candidates(utterances: Sequence[Utterance]) -> list[Candidate]:
-    """Classify and rewrite every clinical sentence of the (role-resolved) utterances."""
+def candidates(utterances: Sequence[Utterance], gender: Gender | None = None) -> list[Candidate]:
+    """Classify and rewrite every clinical sentence of the (role-resolved) utterances.
+
+    gender, when the dialogue makes it clear, lets later mentions of the patient read "he"/"she".
+    """
     found: list[Candidate] = []
-    dialogue = _Dialogue()
+    dialogue = _Dialogue(gender)
     for utterance in utterances:
         pieces = list(_pieces(utterance))
         is_answer = utterance.speaker != "doctor" and dialogue.previous_speaker == "doctor"
-        found += _answer(pieces, dialogue) if is_answer and dialogue.asked else _plain(pieces)
+        found += (
+            _answer(pieces, dialogue) if is_answer and dialogue.asked else _plain(pieces, gender)
+        )
         if utterance.speaker == "doctor":
             dialogue.asked = [_as_question(p) for p in pieces if p.is_question]
         elif utterance.speaker == "patient":
@@ -135,12 +143,12 @@ def _as_question(piece: _Piece) -> _Question:
     return _Question(piece.text, classify(piece.text, piece.speaker), piece.utterance_id)
 
 
-def _plain(pieces: list[_Piece]) -> list[Candidate]:
+def _plain(pieces: list[_Piece], gender: Gender | None) -> list[Candidate]:
     found = []
     for piece in pieces:
         category = None if piece.is_question else classify(piece.text, piece.speaker)
         if category is not None:
-            found += _candidate(piece.text, piece.speaker, category, (piece.utterance_id,))
+            found += _candidate(piece, category, (piece.utterance_id,), gender)
     return found
 
 
@@ -152,15 +160,15 @@ def _answer(pieces: list[_Piece], dialogue: _Dialogue) -> list[Candidate]:
     question = " ".join(q.text for q in asked)
     paired = paired_reply(pieces[0].raw, question, dialogue.affirmed)
     if paired is not None:
-        return [Candidate(paired[0], paired[1], ids), *_plain(pieces[1:])]
+        return [Candidate(paired[0], paired[1], ids), *_plain(pieces[1:], dialogue.gender)]
     context = next((q.category for q in reversed(asked) if q.category is not None), None)
     found = []
     for piece in pieces:
         category = None if piece.is_question else classify(piece.text, piece.speaker)
         if category is not None:
-            found += _candidate(piece.text, piece.speaker, category, (piece.utterance_id,))
+            found += _candidate(piece, category, (piece.utterance_id,), dialogue.gender)
         elif context is not None and _carries_content(piece):
-            found += _candidate(piece.text, piece.speaker, context, ids)
+            found += _candidate(piece, context, ids, dialogue.gender)
     return found
 
 
@@ -171,10 +179,15 @@ def _carries_content(piece: _Piece) -> bool:
 
 
 def _candidate(
-    text: str, speaker: SpeakerRole, category: Category, ids: tuple[str, ...]
+    piece: _Piece, category: Category, ids: tuple[str, ...], gender: Gender | None
 ) -> list[Candidate]:
-    rewritten = clinical_voice(text, speaker)
+    rewritten = clinical_voice(piece.text, piece.speaker, gender)
     words = re.findall(r"[a-z']+", rewritten.lower())
     if len(rewritten.split()) < 2 or all(word in _FUNCTION_WORDS for word in words):
         return []
+    if category == "chief_complaint":
+        # The sentence stating the reason tells the history; the reason alone is the complaint.
+        reason = stated_reason(piece.text)
+        history = Candidate(rewritten, "hpi", ids)
+        return [Candidate(reason, category, ids), history] if reason else [history]
     return [Candidate(rewritten, category, ids)]

@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from scribe.clinical.agreement import AGREEMENT, plan_agreement
 from scribe.clinical.candidates import Candidate, candidates
+from scribe.clinical.chief import first_complaint, opening_reason
+from scribe.clinical.gender import patient_gender
+from scribe.clinical.lexicon import find_symptoms
+from scribe.clinical.numbers import digits
+from scribe.clinical.prose import vary_subject
 from scribe.clinical.roles import correct_swapped_roles, infer_roles
+from scribe.clinical.ros import review_of_systems
 from scribe.clinical.types import (
     Category,
     DraftSection,
@@ -47,22 +54,49 @@ _FALLBACKS: dict[Category, tuple[Category, ...]] = {
 
 
 def write_note(
-    utterances: Sequence[Utterance], template: TemplateSpec, *, style: NoteStyle = "paragraphs"
+    utterances: Sequence[Utterance],
+    template: TemplateSpec,
+    *,
+    style: NoteStyle = "paragraphs",
+    numerals: bool = True,
 ) -> NoteDraft:
-    """Fill every section of template with clinical sentences drawn from the transcript."""
+    """Fill every section of template with clinical sentences drawn from the transcript.
+
+    numerals writes spoken numbers as digits ("two weeks" -> "2 weeks"), as clinicians do.
+    """
     resolved = infer_roles(correct_swapped_roles(utterances))
-    found = _deduplicate(candidates(resolved))
+    gender = patient_gender(resolved)
+    found = _deduplicate(candidates(resolved, gender))
     _require_enough(resolved, found)
+    found = _with_summaries(found, resolved)
+    buckets = _fill(template, found, numerals)
+    sections = tuple(
+        DraftSection(s.key, s.title, tuple(vary_subject(buckets[s.key], gender)), style)
+        for s in template.sections
+    )
+    return NoteDraft(template_key=template.key, sections=sections)
+
+
+def _with_summaries(found: list[Candidate], utterances: Sequence[Utterance]) -> list[Candidate]:
+    """Add what is read across the whole visit: complaint, systems review, agreement."""
+    found = _with_systems_review(_one_chief_complaint(found, utterances), utterances)
+    agreed = plan_agreement(utterances)
+    if agreed is not None:
+        found.append(Candidate(AGREEMENT, "plan", agreed))
+    return found
+
+
+def _fill(
+    template: TemplateSpec, found: list[Candidate], numerals: bool
+) -> dict[str, list[NoteSentence]]:
     routes = section_routes(template)
     buckets: dict[str, list[NoteSentence]] = {section.key: [] for section in template.sections}
     for candidate in found:
         key = routes.get(candidate.category)
         if key is not None:
-            buckets[key].append(NoteSentence(candidate.text, candidate.segment_ids))
-    sections = tuple(
-        DraftSection(s.key, s.title, tuple(buckets[s.key]), style) for s in template.sections
-    )
-    return NoteDraft(template_key=template.key, sections=sections)
+            text = digits(candidate.text) if numerals else candidate.text
+            buckets[key].append(NoteSentence(text, candidate.segment_ids))
+    return buckets
 
 
 def section_routes(template: TemplateSpec) -> dict[Category, str]:
@@ -87,6 +121,35 @@ def _require_enough(utterances: Sequence[Utterance], found: list[Candidate]) -> 
             f"transcript has {words} words and {len(found)} clinical sentences; need at least "
             f"{MIN_WORDS} words and {MIN_CLINICAL_SENTENCES} clinical sentences"
         )
+
+
+def _one_chief_complaint(
+    found: list[Candidate], utterances: Sequence[Utterance]
+) -> list[Candidate]:
+    """Keep the first stated reason for the visit, or else name the first complaint."""
+    complaints = [c for c in found if c.category == "chief_complaint"]
+    rest = [c for c in found if c.category != "chief_complaint"]
+    stated = opening_reason(utterances)
+    if stated is None and complaints:
+        return [complaints[0], *rest]
+    stated = stated or first_complaint(utterances)
+    if stated is None:
+        return rest
+    return [Candidate(stated[0], "chief_complaint", (stated[1],)), *rest]
+
+
+def _with_systems_review(
+    found: list[Candidate], utterances: Sequence[Utterance]
+) -> list[Candidate]:
+    """Replace the scattered symptom denials with one review-of-systems line per body system."""
+    lines = review_of_systems(utterances)
+    covered = {s for line in lines for s in find_symptoms(line.text)}
+    kept = [
+        c
+        for c in found
+        if c.category != "ros" or not set(find_symptoms(c.text)) <= covered or not covered
+    ]
+    return kept + [Candidate(line.text, "ros", line.segment_ids) for line in lines]
 
 
 def _deduplicate(found: list[Candidate]) -> list[Candidate]:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from scribe.clinical.gender import Gender
+
 Pronoun = Literal["i", "you"]
 _Number = Literal["singular", "plural"]
 
@@ -98,13 +100,26 @@ _FIRST_PLURAL = {
 @dataclass(slots=True)
 class _State:
     pronoun: Pronoun
+    gender: Gender | None = None
     mentioned: bool = False
     pending: _Number | None = None
 
 
-def shift_person(text: str, pronoun: Pronoun) -> str:
-    """Replace the first (I) or second (you) person in text with "the patient"/"they"."""
-    state = _State(pronoun)
+# Later mentions of a patient whose gender the dialogue makes clear: subject, object, possessive,
+# absolute possessive, reflexive.
+_GENDERED: dict[Gender, tuple[str, str, str, str, str]] = {
+    "female": ("she", "her", "her", "hers", "herself"),
+    "male": ("he", "him", "his", "his", "himself"),
+}
+_NEUTRAL = ("they", "them", "their", "theirs", "themselves")
+
+
+def shift_person(text: str, pronoun: Pronoun, gender: Gender | None = None) -> str:
+    """Replace the first (I) or second (you) person in text with "the patient", then a pronoun.
+
+    Later mentions become "they" unless gender says "he" or "she".
+    """
+    state = _State(pronoun, gender)
     pieces: list[str] = []
     last = 0
     previous: str | None = None
@@ -170,9 +185,14 @@ def _is_subject(previous: str | None, following: str | None) -> bool:
     return previous is None or previous in _SUBJECT_CONTEXT
 
 
+def _forms(state: _State) -> tuple[str, str, str, str, str]:
+    return _NEUTRAL if state.gender is None else _GENDERED[state.gender]
+
+
 def _subject(contraction: str, state: _State) -> str:
-    number: _Number = "plural" if state.mentioned else "singular"
-    subject = "they" if state.mentioned else "the patient"
+    plural = state.mentioned and state.gender is None
+    number: _Number = "plural" if plural else "singular"
+    subject = _forms(state)[0] if state.mentioned else "the patient"
     state.mentioned = True
     verb = _CONTRACTED.get(contraction)
     if verb is None:
@@ -187,7 +207,7 @@ def _subject(contraction: str, state: _State) -> str:
 
 def _object(state: _State) -> str:
     if state.mentioned:
-        return "them"
+        return _forms(state)[1]
     state.mentioned = True
     return "the patient"
 
@@ -198,13 +218,13 @@ def _object_forms(
     if lower == objective:
         return _object(state)
     if lower == possessive:
-        owner = "their" if state.mentioned else "the patient's"
+        owner = _forms(state)[2] if state.mentioned else "the patient's"
         state.mentioned = True
         return owner
     if lower == absolute:
-        return "theirs"
+        return _forms(state)[3]
     if lower == reflexive:
-        return "themselves"
+        return _forms(state)[4]
     return None
 
 

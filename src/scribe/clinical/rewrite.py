@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from scribe.clinical.gender import Gender
 from scribe.clinical.person import shift_person
 from scribe.clinical.types import SpeakerRole
 
@@ -103,12 +104,12 @@ def to_clinical(sentence: str, speaker: SpeakerRole) -> str:
     return clinical_voice(clean_speech(sentence), speaker)
 
 
-def clinical_voice(cleaned: str, speaker: SpeakerRole) -> str:
+def clinical_voice(cleaned: str, speaker: SpeakerRole, gender: Gender | None = None) -> str:
     """Finish a sentence already passed through clean_speech in the clinical third person."""
     if speaker == "patient":
-        cleaned = shift_person(cleaned, "i")
+        cleaned = shift_person(cleaned, "i", gender)
     elif speaker == "doctor":
-        cleaned = _doctor_voice(cleaned)
+        cleaned = _doctor_voice(cleaned, gender)
     return finish(cleaned)
 
 
@@ -134,7 +135,7 @@ def _fix_spacing(text: str) -> str:
     return " ".join(text.split())
 
 
-def _doctor_voice(text: str) -> str:
+def _doctor_voice(text: str, gender: Gender | None) -> str:
     text = _EMPHATIC_DO.sub(r"I \1", text)
     text = _ADVICE.sub("you should", text)
     for pattern, replacement in _DOCTOR_OPENERS:
@@ -143,7 +144,7 @@ def _doctor_voice(text: str) -> str:
             break
     text = _YOUR_TEST.sub("the ", text)
     text = _LEADING_THE_TEST.sub("", text)
-    return shift_person(text, "you")
+    return shift_person(text, "you", gender)
 
 
 def finish(text: str) -> str:

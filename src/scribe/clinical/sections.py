@@ -247,6 +247,12 @@ _NARRATION = re.compile(
     r"|(?:lay|lie|hop) (?:down|back|up)|let(?:'s| me| us) (?:just )?(?:talk|chat|go over|review)"
     r"|(?:talk|go over)\b[^.?!]{0,30}\b(?:my |the |your )?(?:assessment|plan)\b)"
 )
+# Explaining a finding to the patient, or sympathy and chat, adds nothing a note records.
+_ASIDE = re.compile(
+    r"\b(?:what (?:that|this|all that|all this) means|(?:that|this) (?:just )?means (?:that )?you"
+    r"|i'm sorry to hear|sorry to hear that|sounds like fun|that's great|that's awesome"
+    r"|i hope you|nice to (?:meet|see) you|good to see you)\b"
+)
 
 
 def classify(sentence: str, speaker: SpeakerRole) -> Category | None:
@@ -265,7 +271,7 @@ def classify(sentence: str, speaker: SpeakerRole) -> Category | None:
 def is_small_talk(sentence: str) -> bool:
     """Tell whether a sentence is a greeting, filler, or an aside to a dictation assistant."""
     text = _normalise(sentence)
-    if _ASSISTANT.search(text) or _NARRATION.search(text):
+    if _ASSISTANT.search(text) or _NARRATION.search(text) or _ASIDE.search(text):
         return True
     words = re.findall(r"[a-z][a-z'\-]*", text)
     if find_symptoms(text):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from scribe.auth.service import Principal
-from scribe.clinical.types import NoteDraft
+from scribe.clinical.types import NoteDraft, TemplateSpec
 from scribe.errors import NotFoundError
 from scribe.notes.models import Note, NoteSection
 from scribe.templates import service as template_service
@@ -140,7 +140,8 @@ async def _apply(session: AsyncSession, note: Note, changes: NoteChanges) -> Non
         note.template_key = template_service.canonical_key(changes["template"])
         await template_service.remember_custom(session, note.tenant_id, note.template_key)
     if "content" in changes:
-        _set_content(note, changes["content"])
+        spec = await template_service.find(session, note.tenant_id, note.template_key)
+        _set_content(note, changes["content"], spec)
     if "feedback" in changes:
         note.feedback = changes["feedback"]
     if "thread_id" in changes:
@@ -149,14 +150,13 @@ async def _apply(session: AsyncSession, note: Note, changes: NoteChanges) -> Non
         note.run_ids = list(changes["run_ids"])
 
 
-def _set_content(note: Note, content: Mapping[str, Any]) -> None:
+def _set_content(note: Note, content: Mapping[str, Any], spec: TemplateSpec | None) -> None:
     """Flat text maps become sections (keeping provenance of unchanged ones); others stay JSON."""
     if not all(isinstance(value, str) for value in content.values()):
         note.content = dict(content)
         note.sections = []
         return
     previous = {section.key: section for section in note.sections}
-    spec = template_service.builtin(note.template_key)
     titles = {s.key: s.title for s in spec.sections} if spec else {}
     note.content = None
     note.sections = [

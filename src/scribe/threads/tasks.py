@@ -59,7 +59,7 @@ async def _extract(ctx: JobContext, run: Run, own: Sequence[Message]) -> Note:
     existing = await _note_to_fill(session, run)
     default = existing.template_key if existing else "SOAP"
     template_key = _template_key(run, own) or default
-    template = template_service.resolve(template_key)
+    template = await template_service.resolve(session, tenant_id, template_key)
     try:
         draft = await ctx.runtime.text.write_note(NoteRequest(utterances, template=template))
     except TranscriptTooShortError as exc:

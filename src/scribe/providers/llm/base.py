@@ -1,19 +1,48 @@
-"""Text generation: the two questions the core asks of a language provider.
+"""Text generation: the questions the core asks of a language provider.
 
-Each is a one-method Protocol, so an adapter can answer one or both::
+Each is a one-method Protocol, so an adapter can answer one or more::
 
     provider = ExtractiveProvider()
     draft = await provider.write_note(NoteRequest(utterances, template=get_template("SOAP")))
     draft.as_mapping()  # {"subjective": "...", "objective": "...", ...}
+
+    async for text in provider.stream_section(SummaryRequest("Medications", items)):
+        ...  # "Lisinopril 20 mg daily.", " Metformin 500 mg twice daily."
+
+    values = await provider.fill_fields(FieldsRequest(summary, fields))
+    values["398DC0DF"]  # 38.5, True, ("ibuprofen 400 mg",), "acute bronchitis" or None
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from scribe.clinical.fields import FieldSpec, FieldType, FieldValue
+from scribe.clinical.summary import SourceItem, SourceKind
 from scribe.clinical.types import NoteDraft, NoteStyle, TemplateSpec, Utterance
+
+__all__ = [
+    "ChatRequest",
+    "ChatResponder",
+    "FieldFiller",
+    "FieldSpec",
+    "FieldType",
+    "FieldValue",
+    "FieldValues",
+    "FieldsRequest",
+    "NoteRequest",
+    "NoteWriter",
+    "SectionSummarizer",
+    "SourceItem",
+    "SourceKind",
+    "SummaryRequest",
+    "TextProvider",
+]
+
+# One value per field id, of the field's declared type; None when the source does not say.
+FieldValues = Mapping[str, FieldValue | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +57,27 @@ class NoteRequest:
 class ChatRequest:
     question: str
     utterances: Sequence[Utterance]
+    # Earlier turns as (role, text), role "user" or "assistant", oldest first.
     history: Sequence[tuple[str, str]] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRequest:
+    """One section of a patient summary, written from the patient's record only."""
+
+    title: str
+    items: Sequence[SourceItem]
+    instructions: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldsRequest:
+    """Typed template fields to fill from a source text (a visit summary or a transcript)."""
+
+    source: str
+    fields: Sequence[FieldSpec]
+    language: str | None = None
 
 
 class NoteWriter(Protocol):
@@ -47,7 +96,33 @@ class ChatResponder(Protocol):
     async def answer(self, request: ChatRequest) -> str: ...
 
 
-class TextProvider(NoteWriter, ChatResponder, Protocol):
-    """A provider that answers both (what the runtime holds)."""
+class SectionSummarizer(Protocol):
+    """Streams one summary section as text increments; joined, they are the section's text.
+
+    Says nothing the record does not hold. Raises ``ProviderError`` when the provider fails,
+    before the first increment or in the middle of the stream::
+
+        text = "".join([piece async for piece in provider.stream_section(request)])
+    """
+
+    def stream_section(self, request: SummaryRequest) -> AsyncIterator[str]: ...
+
+
+class FieldFiller(Protocol):
+    """Fills typed fields: a value of the declared type per field id, or None when unsaid.
+
+    Array values are tuples of strings, numbers are floats, enum values are one of the
+    declared options exactly as declared.
+    """
+
+    async def fill_fields(self, request: FieldsRequest) -> FieldValues: ...
+
+
+class TextProvider(NoteWriter, ChatResponder, SectionSummarizer, FieldFiller, Protocol):
+    """A provider that answers every question (what the runtime holds)."""
 
     name: str
+
+    async def aclose(self) -> None:
+        """Release connections; the runtime calls it once at shutdown."""
+        ...

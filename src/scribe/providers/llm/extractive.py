@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import anyio
 
 from scribe import clinical
+from scribe.clinical.fields import fill_fields
+from scribe.clinical.summary import summarize_section
 from scribe.clinical.types import NoteDraft
-from scribe.providers.llm.base import ChatRequest, NoteRequest
+from scribe.providers.llm.base import (
+    ChatRequest,
+    FieldsRequest,
+    FieldValues,
+    NoteRequest,
+    SummaryRequest,
+)
 
 
 class ExtractiveProvider:
@@ -22,3 +32,22 @@ class ExtractiveProvider:
         return await anyio.to_thread.run_sync(
             lambda: clinical.answer_question(request.question, request.utterances)
         )
+
+    async def stream_section(self, request: SummaryRequest) -> AsyncIterator[str]:
+        """Yield the section sentence by sentence; joined, they read as one paragraph."""
+        sentences = await anyio.to_thread.run_sync(
+            lambda: summarize_section(
+                request.title,
+                request.items,
+                instructions=request.instructions,
+                language=request.language,
+            )
+        )
+        for index, sentence in enumerate(sentences):
+            yield sentence.text if index == 0 else " " + sentence.text
+
+    async def fill_fields(self, request: FieldsRequest) -> FieldValues:
+        return await anyio.to_thread.run_sync(lambda: fill_fields(request.source, request.fields))
+
+    async def aclose(self) -> None:
+        """Nothing to release: the engine holds no connections."""

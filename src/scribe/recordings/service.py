@@ -1,0 +1,113 @@
+"""Recordings: audio streamed to blob storage, probed, and kept with what the probe found."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterable, Sequence
+from dataclasses import dataclass
+
+import anyio
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from scribe.errors import NotFoundError, PayloadTooLargeError
+from scribe.providers.asr.audio import probe
+from scribe.recordings.models import Recording
+from scribe.storage import BlobStore
+
+
+class AudioTooLongError(PayloadTooLargeError):
+    code = "audio_too_long"
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    tenant_id: str
+    encounter_id: str
+    content_type: str | None = None
+    filename: str | None = None
+    created_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_bytes: int
+    max_duration_ms: int
+
+
+async def store(
+    session: AsyncSession,
+    blobs: BlobStore,
+    upload: Upload,
+    chunks: AsyncIterable[bytes],
+    limits: Limits,
+) -> Recording:
+    """Stream an upload to storage and record it; unreadable or too long audio keeps nothing."""
+    recording_id = str(uuid.uuid4())
+    blob = await blobs.save(
+        f"{upload.tenant_id}/{recording_id}", chunks, max_bytes=limits.max_bytes
+    )
+    try:
+        info = await anyio.to_thread.run_sync(probe, blobs.path(blob.key))
+        if info.duration_ms > limits.max_duration_ms:
+            minutes = limits.max_duration_ms // 60_000
+            raise AudioTooLongError(f"The audio is longer than the {minutes}-minute limit")
+    except BaseException:
+        await blobs.delete(blob.key)
+        raise
+    recording = Recording(
+        id=recording_id,
+        tenant_id=upload.tenant_id,
+        encounter_id=upload.encounter_id,
+        blob_key=blob.key,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size_bytes=blob.size_bytes,
+        sha256=blob.sha256,
+        container=info.container,
+        codec=info.codec,
+        channels=info.channels,
+        sample_rate=info.sample_rate,
+        duration_ms=info.duration_ms,
+        created_by=upload.created_by,
+    )
+    session.add(recording)
+    await session.flush()
+    return recording
+
+
+async def get(session: AsyncSession, tenant_id: str, recording_id: str) -> Recording:
+    recording = await session.scalar(
+        select(Recording).where(Recording.id == recording_id, Recording.tenant_id == tenant_id)
+    )
+    if recording is None:
+        raise NotFoundError("Recording not found", resource="recording")
+    return recording
+
+
+async def list_for_encounter(
+    session: AsyncSession, tenant_id: str, encounter_id: str
+) -> Sequence[Recording]:
+    rows = await session.scalars(
+        select(Recording)
+        .where(Recording.tenant_id == tenant_id, Recording.encounter_id == encounter_id)
+        .order_by(Recording.created_at, Recording.id)
+    )
+    return rows.all()
+
+
+async def delete(session: AsyncSession, blobs: BlobStore, recording: Recording) -> None:
+    """Delete the row now and the bytes once the transaction commits (never a dangling row)."""
+    await session.delete(recording)
+    await session.flush()
+    delete_after_commit(session, blobs, recording.blob_key)
+
+
+def delete_after_commit(session: AsyncSession, blobs: BlobStore, key: str) -> None:
+    """Unlink a blob when (and only if) the session's transaction commits."""
+
+    def unlink(_: Session) -> None:
+        blobs.path(key).unlink(missing_ok=True)
+
+    event.listen(session.sync_session, "after_commit", unlink, once=True)

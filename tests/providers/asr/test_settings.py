@@ -1,0 +1,23 @@
+"""ASR settings from the environment: every default works, vocabulary is comma-separated."""
+
+from __future__ import annotations
+
+import pytest
+
+from scribe.config import Settings
+
+
+def test_defaults_choose_the_local_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SCRIBE_ASR__PROVIDER", "SCRIBE_ASR__MODEL", "SCRIBE_ASR__VOCABULARY"):
+        monkeypatch.delenv(name, raising=False)
+    asr = Settings(_env_file=None).asr
+    assert (asr.provider, asr.model, asr.device, asr.beam_size) == ("whisper", None, "cpu", 1)
+    assert asr.vocabulary == ()
+
+
+def test_vocabulary_is_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCRIBE_ASR__VOCABULARY", "metformin, lisinopril,,Ozempic ")
+    monkeypatch.setenv("SCRIBE_ASR__BEAM_SIZE", "5")
+    asr = Settings(_env_file=None).asr
+    assert asr.vocabulary == ("metformin", "lisinopril", "Ozempic")
+    assert asr.beam_size == 5

@@ -1,0 +1,55 @@
+"""Roles: by channel when each channel is one speaker, inferred from the dialogue otherwise."""
+
+from __future__ import annotations
+
+from scribe.providers.asr.base import AsrSegment, TranscriptionResult
+from scribe.providers.asr.speakers import assign_roles
+
+
+def _result(*segments: AsrSegment, channels: int = 1) -> TranscriptionResult:
+    return TranscriptionResult(segments=segments, duration_ms=10_000, channels=channels)
+
+
+def test_roles_follow_channels() -> None:
+    result = _result(
+        AsrSegment(0, 1000, "Okay.", channel=1),
+        AsrSegment(1000, 2000, "Okay.", channel=0),
+        channels=2,
+    )
+    assigned = assign_roles(result, ("doctor", "patient"))
+    assert [s.speaker for s in assigned.segments] == ["patient", "doctor"]
+    assert [s.text for s in assigned.segments] == ["Okay.", "Okay."]
+
+
+def test_mixed_audio_gets_roles_from_the_dialogue() -> None:
+    result = _result(
+        AsrSegment(0, 3000, "Hi, how are you? Do you have any pain?"),
+        AsrSegment(3000, 5000, "My knee hurts when I climb stairs."),
+    )
+    assigned = assign_roles(result, None)
+    assert [s.speaker for s in assigned.segments] == ["doctor", "patient"]
+    assert [(s.start_ms, s.end_ms) for s in assigned.segments] == [(0, 3000), (3000, 5000)]
+
+
+def test_roles_asked_for_mono_audio_are_inferred() -> None:
+    result = _result(AsrSegment(0, 3000, "Did you injure yourself anyplace else?"))
+    assert assign_roles(result, ("doctor", "patient")).segments[0].speaker == "doctor"
+
+
+def test_a_channel_without_a_role_is_inferred() -> None:
+    result = _result(
+        AsrSegment(0, 3000, "Hi, how are you?", channel=0),
+        AsrSegment(3000, 5000, "I have pain in my knee.", channel=2),
+        channels=3,
+    )
+    assigned = assign_roles(result, ("doctor", "unspecified"))
+    assert [s.speaker for s in assigned.segments] == ["doctor", "patient"]
+
+
+def test_roles_a_server_already_gave_are_kept() -> None:
+    result = _result(AsrSegment(0, 3000, "How are you?", speaker="patient"))
+    assert assign_roles(result, None).segments[0].speaker == "patient"
+
+
+def test_no_segments() -> None:
+    assert assign_roles(_result(), ("doctor", "patient")).segments == ()

@@ -1,0 +1,168 @@
+"""The local recognizer: real tiny.en on real audio, every decoder path, roles and guards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scribe.clinical.types import SpeakerRole
+from scribe.config import ASRSettings
+from scribe.providers.asr.audio import SAMPLE_RATE, iter_chunks
+from scribe.providers.asr.base import (
+    TranscriptionRequest,
+    TranscriptionResult,
+    UnreadableAudioError,
+)
+from scribe.providers.asr.speakers import assign_roles
+from scribe.providers.asr.whisper import (
+    UnsupportedLanguageError,
+    WhisperRecognizer,
+    decode_options,
+    resolve_language,
+)
+from scribe.providers.base import ProviderError
+from tests.providers.asr.conftest import FORMATS, clip, write_pcm_wav
+
+ROLES: tuple[SpeakerRole, ...] = ("doctor", "patient")
+
+
+def _text(result: TranscriptionResult, channel: int | None = None) -> str:
+    return " ".join(
+        s.text for s in result.segments if channel is None or s.channel == channel
+    ).lower()
+
+
+class TestEveryFormat:
+    @pytest.mark.parametrize("name", FORMATS)
+    async def test_transcribes_recognisable_words(
+        self, whisper: WhisperRecognizer, name: str
+    ) -> None:
+        result = await whisper.transcribe(TranscriptionRequest(clip(name), language="en"))
+        text = _text(result)
+        assert "thompson" in text
+        assert "how are you" in text
+        assert 6000 <= result.duration_ms <= 6150
+        assert all(s.channel is None for s in result.segments)
+        assert all(0 <= s.start_ms <= s.end_ms <= result.duration_ms for s in result.segments)
+
+    async def test_details_carry_figures_not_text(self, whisper: WhisperRecognizer) -> None:
+        result = await whisper.transcribe(TranscriptionRequest(clip("clip.mono.wav")))
+        assert result.details["model"] == "tiny.en"
+        assert result.details["beam_size"] == 1
+        assert isinstance(result.details["real_time_factor"], float)
+        assert "thompson" not in str(result.details).lower()
+        assert result.language == "en"
+
+
+class TestChannels:
+    async def test_stereo_gives_each_speaker_their_channel(
+        self, whisper: WhisperRecognizer
+    ) -> None:
+        request = TranscriptionRequest(clip("clip.stereo.wav"), channel_roles=ROLES)
+        result = assign_roles(await whisper.transcribe(request), ROLES)
+        assert result.channels == 2
+        assert {s.channel for s in result.segments} == {0, 1}
+        assert all(s.speaker == ROLES[s.channel or 0] for s in result.segments)
+        assert "thompson" in _text(result, channel=0)
+        assert "moore" in _text(result, channel=1)
+        assert "thompson" not in _text(result, channel=1)
+        assert [s.start_ms for s in result.segments] == sorted(s.start_ms for s in result.segments)
+
+    async def test_mono_asked_for_channels_is_mixed_and_roles_inferred(
+        self, whisper: WhisperRecognizer
+    ) -> None:
+        request = TranscriptionRequest(clip("clip.mono.wav"), channel_roles=ROLES)
+        result = assign_roles(await whisper.transcribe(request), ROLES)
+        assert all(s.channel is None for s in result.segments)
+        assert [s.speaker for s in result.segments] == ["doctor", "patient"]
+
+
+class TestNoSpeech:
+    async def test_silence_gives_no_segments(
+        self, whisper: WhisperRecognizer, tmp_path: Path
+    ) -> None:
+        path = write_pcm_wav(tmp_path / "silence.wav", np.zeros(3 * SAMPLE_RATE, np.float32))
+        result = await whisper.transcribe(TranscriptionRequest(path))
+        assert result.segments == ()
+        assert result.duration_ms == 3000
+
+    async def test_unreadable_audio_is_bad_input(
+        self, whisper: WhisperRecognizer, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "visit.wav"
+        path.write_text("not audio at all")
+        with pytest.raises(UnreadableAudioError):
+            await whisper.transcribe(TranscriptionRequest(path))
+
+
+async def test_long_audio_is_transcribed_window_by_window(
+    whisper: WhisperRecognizer, tmp_path: Path
+) -> None:
+    # The clip, 25 s of silence, the clip again: two 30 s windows, times offset into the file.
+    (chunk,) = iter_chunks(clip("clip.mono.wav"), per_channel=False)
+    speech = chunk.samples[0]
+    samples = np.concatenate([speech, np.zeros(25 * SAMPLE_RATE, np.float32), speech])
+    path = write_pcm_wav(tmp_path / "long.wav", samples)
+    settings = ASRSettings(chunk_seconds=30)
+    recognizer = WhisperRecognizer(settings)
+    recognizer._model = whisper.load()  # share the session's model rather than load another
+    result = await recognizer.transcribe(TranscriptionRequest(path))
+    late = [s for s in result.segments if s.start_ms >= 30_000]
+    assert "thompson" in " ".join(s.text for s in late).lower()
+    assert "thompson" in _text(result).split("moore")[0]
+    assert result.duration_ms == len(samples) * 1000 // SAMPLE_RATE
+
+
+async def test_vocabulary_biases_the_model(whisper: WhisperRecognizer) -> None:
+    request = TranscriptionRequest(clip("clip.ogg"), channel_roles=ROLES, vocabulary=("Moore",))
+    result = await whisper.transcribe(request)
+    assert "moore" in _text(result, channel=0)
+
+
+class TestLanguage:
+    async def test_other_languages_are_refused_by_an_english_model(
+        self, whisper: WhisperRecognizer
+    ) -> None:
+        request = TranscriptionRequest(clip("clip.mono.wav"), language="es-ES")
+        with pytest.raises(UnsupportedLanguageError, match="English-only") as raised:
+            await whisper.transcribe(request)
+        assert raised.value.status_code == 400
+        assert raised.value.error_code == "unsupported_language"
+
+    @pytest.mark.parametrize(
+        ("requested", "expected"), [(None, "en"), ("en", "en"), ("en-US", "en"), ("EN_gb", "en")]
+    )
+    def test_english_tags(self, requested: str | None, expected: str) -> None:
+        assert resolve_language(requested, ["en"]) == expected
+
+    def test_multilingual_models_detect_or_take_the_primary_tag(self) -> None:
+        assert resolve_language(None, ["en", "es", "fr"]) is None
+        assert resolve_language("pt-BR", ["en", "pt"]) == "pt"
+
+
+class TestDecodeOptions:
+    def test_vocabulary_from_settings_and_request_become_hotwords(self) -> None:
+        settings = ASRSettings(vocabulary="metformin, lisinopril")
+        request = TranscriptionRequest(Path("x.wav"), vocabulary=("Ozempic", "metformin"))
+        options = decode_options(settings, request, "en")
+        assert options["hotwords"] == "metformin, lisinopril, Ozempic"
+        assert "initial_prompt" not in options
+
+    def test_decoding_is_guarded_against_loops(self) -> None:
+        options = decode_options(ASRSettings(), TranscriptionRequest(Path("x.wav")), "en")
+        assert options["condition_on_previous_text"] is False
+        assert options["compression_ratio_threshold"] == 2.4
+        assert options["vad_filter"] is True
+        assert options["hotwords"] is None
+
+    def test_the_request_may_widen_the_beam(self) -> None:
+        request = TranscriptionRequest(Path("x.wav"), beam_size=5)
+        assert decode_options(ASRSettings(beam_size=1), request, "en")["beam_size"] == 5
+
+
+async def test_a_model_that_is_not_there_is_a_provider_error() -> None:
+    recognizer = WhisperRecognizer(ASRSettings(model="no-such-model.en"))
+    with pytest.raises(ProviderError, match=r"no-such-model\.en"):
+        await recognizer.transcribe(TranscriptionRequest(clip("clip.mono.wav")))
