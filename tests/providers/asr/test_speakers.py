@@ -53,3 +53,34 @@ def test_roles_a_server_already_gave_are_kept() -> None:
 
 def test_no_segments() -> None:
     assert assign_roles(_result(), ("doctor", "patient")).segments == ()
+
+
+class TestTurnTaking:
+    """Segments with no cue of their own take a role from the turn before."""
+
+    def test_a_segment_without_cues_continues_the_previous_speaker(self) -> None:
+        result = _result(
+            AsrSegment(0, 2000, "My knee hurts when I climb stairs."),
+            AsrSegment(2000, 3000, "Since yesterday, mostly."),
+        )
+        assert [s.speaker for s in assign_roles(result, None).segments] == ["patient", "patient"]
+
+    def test_a_question_is_answered_by_the_other_speaker(self) -> None:
+        result = _result(
+            AsrSegment(0, 2000, "Do you have any pain when you walk?"),
+            AsrSegment(2000, 3000, "Sometimes, yes."),
+        )
+        assert [s.speaker for s in assign_roles(result, None).segments] == ["doctor", "patient"]
+
+    def test_the_clinician_opens_when_nothing_tells(self) -> None:
+        result = _result(AsrSegment(0, 1000, "Okay."), AsrSegment(1000, 2000, "Right."))
+        assert [s.speaker for s in assign_roles(result, None).segments] == ["doctor", "doctor"]
+
+    def test_no_segment_is_left_unspecified(self) -> None:
+        result = _result(
+            AsrSegment(0, 1000, "Hello there."),
+            AsrSegment(1000, 2000, "Is it worse at night?"),
+            AsrSegment(2000, 3000, "A bit."),
+            AsrSegment(3000, 4000, "Okay."),
+        )
+        assert "unspecified" not in {s.speaker for s in assign_roles(result, None).segments}

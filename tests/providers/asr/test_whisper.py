@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from scribe.clinical.types import SpeakerRole
 from scribe.config import ASRSettings
+from scribe.providers.asr import whisper as whisper_module
 from scribe.providers.asr.audio import SAMPLE_RATE, iter_chunks
 from scribe.providers.asr.base import (
     TranscriptionRequest,
@@ -69,6 +71,18 @@ class TestChannels:
         assert "moore" in _text(result, channel=1)
         assert "thompson" not in _text(result, channel=1)
         assert [s.start_ms for s in result.segments] == sorted(s.start_ms for s in result.segments)
+
+    async def test_channel_segments_keep_to_the_speakers_own_time(
+        self, whisper: WhisperRecognizer
+    ) -> None:
+        # The doctor speaks 0-3.6 s on the left, the patient 4.0-5.7 s on the right; word times
+        # keep each channel's segments inside its own speech, so the two interleave.
+        request = TranscriptionRequest(clip("clip.stereo.wav"), channel_roles=ROLES)
+        result = await whisper.transcribe(request)
+        patient = [s for s in result.segments if s.channel == 1]
+        doctor = [s for s in result.segments if s.channel == 0]
+        assert min(s.start_ms for s in patient) >= 3_000
+        assert max(s.end_ms for s in doctor) <= 4_500
 
     async def test_mono_asked_for_channels_is_mixed_and_roles_inferred(
         self, whisper: WhisperRecognizer
@@ -166,3 +180,24 @@ async def test_a_model_that_is_not_there_is_a_provider_error() -> None:
     recognizer = WhisperRecognizer(ASRSettings(model="no-such-model.en"))
     with pytest.raises(ProviderError, match=r"no-such-model\.en"):
         await recognizer.transcribe(TranscriptionRequest(clip("clip.mono.wav")))
+
+
+class TestPauses:
+    """Channel segments are cut where the words pause (the other speaker's turn)."""
+
+    @staticmethod
+    def _piece(*words: tuple[float, float, str]) -> SimpleNamespace:
+        found = [SimpleNamespace(start=a, end=b, word=w) for a, b, w in words]
+        return SimpleNamespace(start=words[0][0], end=words[-1][1], text="", words=found)
+
+    def test_a_long_pause_splits_the_segment(self) -> None:
+        piece = self._piece((0.0, 0.4, " Hi"), (0.5, 0.9, " there."), (3.0, 3.5, " Yes."))
+        assert whisper_module._runs(piece) == [(0.0, 0.9, " Hi there."), (3.0, 3.5, " Yes.")]
+
+    def test_short_pauses_keep_it_whole(self) -> None:
+        piece = self._piece((0.0, 0.4, " Hi"), (0.8, 1.2, " there."))
+        assert whisper_module._runs(piece) == [(0.0, 1.2, " Hi there.")]
+
+    def test_without_word_times_the_segment_is_kept(self) -> None:
+        piece = SimpleNamespace(start=1.0, end=2.0, text=" Okay.", words=None)
+        assert whisper_module._runs(piece) == [(1.0, 2.0, " Okay.")]

@@ -26,7 +26,7 @@ def assign_roles(
     # Inference fills only what is still unspecified: a channel declared "unspecified", mixed
     # audio, or roles a diarizing server did not give.
     if any(s.speaker == "unspecified" for s in segments):
-        segments = _inferred(segments)
+        segments = _turn_taking(_inferred(segments))
     return replace(result, segments=segments)
 
 
@@ -43,3 +43,26 @@ def _inferred(segments: tuple[AsrSegment, ...]) -> tuple[AsrSegment, ...]:
     ]
     resolved = infer_roles(utterances)
     return tuple(replace(s, speaker=u.speaker) for s, u in zip(segments, resolved, strict=True))
+
+
+def _turn_taking(segments: tuple[AsrSegment, ...]) -> tuple[AsrSegment, ...]:
+    """Give segments without a cue a role from the turn before: a question gets an answer.
+
+    A recognised segment is often part of a turn, so a segment with nothing to go on most
+    likely continues the previous speaker, unless that speaker just asked something. The
+    clinician usually opens the visit.
+    """
+    filled: list[AsrSegment] = []
+    for segment in segments:
+        if segment.speaker == "unspecified":
+            segment = replace(segment, speaker=_after(filled[-1] if filled else None))
+        filled.append(segment)
+    return tuple(filled)
+
+
+def _after(previous: AsrSegment | None) -> SpeakerRole:
+    if previous is None:
+        return "doctor"
+    if previous.text.rstrip().endswith("?"):
+        return "patient" if previous.speaker == "doctor" else "doctor"
+    return previous.speaker

@@ -38,6 +38,8 @@ from scribe.providers.base import ProviderError
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_LABEL = "tiny.en"
+# A silence this long inside a channel's segment is taken as the other speaker's turn.
+PAUSE_SECONDS = 0.6
 # Decoding that keeps Whisper from looping: no conditioning on its own previous output (the main
 # source of runaway repeats), and a retry at higher temperature when a window's text compresses
 # too well (a loop), is too unlikely, or is probably silence.
@@ -108,7 +110,12 @@ class WhisperRecognizer:
             model = await anyio.to_thread.run_sync(self.load)
             language = resolve_language(request.language, model.supported_languages)
             per_channel = _per_channel(request, info.channels)
-            plan = _Plan(decode_options(self._settings, request, language), per_channel)
+            options = decode_options(self._settings, request, language)
+            # Channel by channel, segments must be cut at pauses to interleave with the other
+            # channel's turns: Whisper's own segments run across the other speaker's speech.
+            # (Mixed audio keeps segment times: word alignment there cost WER in our runs.)
+            options["word_timestamps"] = per_channel is not None
+            plan = _Plan(options, per_channel)
             started = time.perf_counter()
             progress = await self._run(model, request.audio, plan)
             elapsed = time.perf_counter() - started
@@ -197,11 +204,24 @@ def _transcribe_chunk(
         pieces, info = model.transcribe(chunk.samples[row], **plan.options)
         for piece in pieces:
             if guard.accept(piece.text):
-                progress.segments.append(
-                    _segment(chunk, piece.start, piece.end, piece.text, channel)
+                progress.segments.extend(
+                    _segment(chunk, start, end, text, channel) for start, end, text in _runs(piece)
                 )
         progress.language = progress.language or info.language
     progress.duration_ms = chunk.start_ms + chunk.duration_ms
+
+
+def _runs(piece: Any) -> list[tuple[float, float, str]]:
+    """A Whisper segment cut wherever its words pause longer than ``PAUSE_SECONDS``."""
+    words = piece.words or []
+    if not words:
+        return [(piece.start, piece.end, piece.text)]
+    runs: list[list[Any]] = [[words[0]]]
+    for word in words[1:]:
+        if word.start - runs[-1][-1].end > PAUSE_SECONDS:
+            runs.append([])
+        runs[-1].append(word)
+    return [(run[0].start, run[-1].end, "".join(w.word for w in run)) for run in runs]
 
 
 def _segment(
