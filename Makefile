@@ -37,6 +37,8 @@ check: lint typecheck test
 bench: install  ## every benchmark in bench/
 	$(BIN)/python bench/http_overhead.py
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/asr.py
+	$(BIN)/python bench/notes_quality.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
