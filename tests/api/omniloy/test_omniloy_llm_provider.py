@@ -44,7 +44,10 @@ async def app(settings: Settings, chat_server: FakeChatServer) -> AsyncIterator[
         timeout_seconds=5.0,
         max_retries=0,
     )
-    app = create_app(settings.model_copy(update={"llm": llm}))
+    # Its own queue: on PostgreSQL the suite's main app runs a worker too, and a job it took
+    # would be written by that app's embedded engine instead of this app's provider.
+    jobs = settings.jobs.model_copy(update={"queue_name": "llm-provider-tests"})
+    app = create_app(settings.model_copy(update={"llm": llm, "jobs": jobs}))
     async with app.router.lifespan_context(app):
         yield app
 
