@@ -39,6 +39,7 @@ bench: install  ## every benchmark in bench/
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/asr.py
 	$(BIN)/python bench/notes_quality.py
+	$(BIN)/python bench/corti_workflow.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

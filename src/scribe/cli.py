@@ -55,8 +55,23 @@ def _parser() -> argparse.ArgumentParser:
     show = vocabulary.add_parser("show", help="print the tenant's terms, one per line")
     show.add_argument("--tenant", required=True)
     show.set_defaults(func=_vocabulary_show)
+    _webhooks_parsers(commands)
     _offline_parsers(commands)
     return parser
+
+
+def _webhooks_parsers(commands: Any) -> None:
+    webhooks = commands.add_parser(
+        "webhooks", help="the secret a tenant's callbacks are signed with"
+    ).add_subparsers(required=True)
+    secret = webhooks.add_parser("secret", help="print the tenant's secret (made if none)")
+    secret.add_argument("--tenant", required=True)
+    secret.set_defaults(func=_webhooks_secret, rotate=False)
+    rotate = webhooks.add_parser(
+        "rotate", help="replace the tenant's secret and print it (the old one stops at once)"
+    )
+    rotate.add_argument("--tenant", required=True)
+    rotate.set_defaults(func=_webhooks_secret, rotate=True)
 
 
 def _offline_parsers(commands: Any) -> None:
@@ -198,6 +213,16 @@ def _vocabulary_show(settings: Settings, args: argparse.Namespace) -> int:
 
     for term in asyncio.run(_in_session(settings, show)):
         print(term)
+    return 0
+
+
+def _webhooks_secret(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe.webhooks import service
+
+    secret = asyncio.run(
+        _in_session(settings, lambda s: service.tenant_secret(s, args.tenant, rotate=args.rotate))
+    )
+    print(f"webhook_secret={secret}")
     return 0
 
 

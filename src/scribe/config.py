@@ -87,6 +87,33 @@ class JobSettings(BaseModel):
 class LimitSettings(BaseModel):
     json_body_bytes: int = 2 * 1024 * 1024
     omniloy_transcript_bytes: int = 1024 * 1024
+    # Corti recording uploads (its documented 150 MB and 120 minutes), answered 400 A0016.
+    recording_bytes: int = Field(default=150 * 1024 * 1024, gt=0)
+    recording_seconds: int = Field(default=120 * 60, gt=0)
+    # Corti answers a transcript in the create response when it is ready within this long,
+    # else 202 with the transcript still processing (as the real API does after 25 s).
+    corti_sync_transcript_seconds: float = Field(default=25.0, ge=0)
+
+
+class OutboundSettings(BaseModel):
+    # file_url downloads and callbacks: seconds to connect (DNS included) and between bytes read.
+    connect_timeout_seconds: float = Field(default=10.0, gt=0)
+    read_timeout_seconds: float = Field(default=60.0, gt=0)
+    # A whole download, so a server trickling bytes cannot hold a job for ever.
+    download_timeout_seconds: float = Field(default=900.0, gt=0)
+    # Redirects are followed by hand, each Location checked against the outbound policy.
+    max_redirects: int = Field(default=5, ge=0, le=20)
+
+
+class WebhookSettings(BaseModel):
+    # Tries in all, the first included. The defaults retry after 30 s, 2 min, 8 min, 32 min,
+    # 2 h 8 min, 8 h 32 min, 12 h: the last try is about 23 h 22 min after the first.
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    first_retry_seconds: float = Field(default=30.0, ge=0)
+    backoff_factor: float = Field(default=4.0, ge=1)
+    max_delay_seconds: float = Field(default=12 * 3600.0, ge=0)
+    # Per try: the receiver must answer within this long or the try counts as failed.
+    timeout_seconds: float = Field(default=10.0, gt=0)
 
 
 class Settings(BaseSettings):
@@ -100,6 +127,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str | None = None
     bootstrap_api_key: SecretStr | None = None
+    # Signs the access tokens of the login routes (Corti, Invox); empty: generated into data_dir.
+    token_secret: SecretStr | None = None
     outbound_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool = True
@@ -108,6 +137,8 @@ class Settings(BaseSettings):
     asr: ASRSettings = Field(default_factory=ASRSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    outbound: OutboundSettings = Field(default_factory=OutboundSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 
     @field_validator("outbound_allowed_hosts", mode="before")
     @classmethod

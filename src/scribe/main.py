@@ -11,6 +11,9 @@ from fastapi import FastAPI
 from scribe import __version__
 from scribe import tasks as _tasks  # noqa: F401  (registers every job handler)
 from scribe.api import errors, ops
+from scribe.api.corti import auth as corti_auth
+from scribe.api.corti import errors as corti_errors
+from scribe.api.corti.router import router as corti_router
 from scribe.api.omniloy import errors as omniloy_errors
 from scribe.api.omniloy.router import router as omniloy_router
 from scribe.config import Settings
@@ -49,7 +52,11 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
     )
     errors.install_handlers(app)
     errors.register_dialect(app, "/v1", omniloy_errors.render, has_valid_bearer)
+    errors.register_dialect(app, "/v2", corti_errors.render, corti_auth.has_valid_credentials)
+    errors.register_dialect(app, "/realms", corti_auth.render_login_error)
     app.include_router(ops.router)
     app.include_router(omniloy_router)
+    app.include_router(corti_auth.login_router)
+    app.include_router(corti_router)
     app.add_middleware(RequestContextMiddleware, json_body_bytes=settings.limits.json_body_bytes)
     return app

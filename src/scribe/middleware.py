@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -16,6 +17,9 @@ from scribe.logs import request_id_var
 
 logger = logging.getLogger("scribe.access")
 
+# Audio upload routes (Corti recordings): clients send raw bytes under any content type,
+# including curl's default form-urlencoded.
+_UPLOAD_PATH = re.compile(r"/recordings?/?$")
 _JSON_TYPES = ("application/json", "text/", "application/x-www-form-urlencoded")
 
 
@@ -46,7 +50,11 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, _capped(receive, headers, self.json_body_bytes), send_wrapper)
+            if _UPLOAD_PATH.search(scope["path"]):
+                capped = receive  # streamed to storage under the upload route's own limits
+            else:
+                capped = _capped(receive, headers, self.json_body_bytes)
+            await self.app(scope, capped, send_wrapper)
         finally:
             elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
             route = _route_template(scope)

@@ -2,17 +2,20 @@
 
 from scribe.auth.models import ApiCredential, AuditRecord, Tenant
 from scribe.encounters.models import Encounter
+from scribe.facts.models import Fact
 from scribe.jobs.models import Job
 from scribe.notes.models import Note, NoteSection
 from scribe.recordings.models import Recording
 from scribe.templates.models import TemplateRef
 from scribe.threads.models import Message, Run, Thread
 from scribe.transcripts.models import Transcript, TranscriptSegment
+from scribe.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSecret
 
 __all__ = [
     "ApiCredential",
     "AuditRecord",
     "Encounter",
+    "Fact",
     "Job",
     "Message",
     "Note",
@@ -24,4 +27,7 @@ __all__ = [
     "Thread",
     "Transcript",
     "TranscriptSegment",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSecret",
 ]

@@ -10,9 +10,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scribe.auth import service as auth_service
+from scribe.auth import tokens
 from scribe.auth.service import PrincipalCache
 from scribe.config import Settings
 from scribe.db import create_engine, create_sessionmaker
@@ -36,6 +38,7 @@ class Runtime:
     asr: ManagedRecognizer
     blobs: BlobStore
     queue: JobQueue
+    token_secret: bytes = b""
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     procrastinate: Any = None
 
@@ -52,6 +55,7 @@ async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[R
         text=build_text_provider(settings.llm),
         asr=build_recognizer(settings.asr),
         blobs=BlobStore(settings.data_dir / "blobs"),
+        token_secret=tokens.load_secret(_secret(settings.token_secret), settings.data_dir),
         queue=_NoQueue(),
     )
     try:
@@ -65,6 +69,10 @@ async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[R
         await runtime.asr.aclose()
         await runtime.text.aclose()
         await engine.dispose()
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value else None
 
 
 class _NoQueue:

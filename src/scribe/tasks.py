@@ -2,5 +2,6 @@
 
 from scribe.threads import tasks as thread_tasks
 from scribe.transcripts import tasks as transcript_tasks
+from scribe.webhooks import tasks as webhook_tasks
 
-__all__ = ["thread_tasks", "transcript_tasks"]
+__all__ = ["thread_tasks", "transcript_tasks", "webhook_tasks"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -15,7 +16,13 @@ class Encounter(IdMixin, TimestampMixin, Base):
 
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(32), default="in-progress")
+    # The client's own id for the visit (Corti's encounter.identifier) and its kind.
+    identifier: Mapped[str | None] = mapped_column(String(256))
+    kind: Mapped[str | None] = mapped_column(String(32))
     title: Mapped[str | None] = mapped_column(String(512))
     assigned_user: Mapped[str | None] = mapped_column(String(256))
-    patient_ref: Mapped[str | None] = mapped_column(String(256))
+    patient_ref: Mapped[str | None] = mapped_column(String(256), index=True)
+    # What the client sent about the patient beyond the reference (name, gender, birth date).
+    patient: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
     ended_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -31,5 +31,7 @@ class Job(IdMixin, TimestampMixin, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Not to be claimed before this time (a retry's backoff); None: as soon as possible.
+    run_after: Mapped[datetime | None] = mapped_column(default=None)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,18 @@ class JobQueue(Protocol):
     async def enqueue(self, job_id: str) -> None: ...
 
 
+@runtime_checkable
+class DelayingQueue(Protocol):
+    """A queue that can hold a job back (a retry's backoff) before handing it to a worker.
+
+    Example::
+
+        await queue.enqueue_later(job.id, 30.0)   # the job's run_after is 30 s away
+    """
+
+    async def enqueue_later(self, job_id: str, delay_seconds: float) -> None: ...
+
+
 class InProcessQueue:
     """A bounded pool of asyncio workers in the server process (the single-node default)."""
 
@@ -31,8 +43,20 @@ class InProcessQueue:
         self._concurrency = concurrency
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
+        # Timers of delayed jobs; lost on restart, when start-up recovery re-enqueues every
+        # queued job and the runner delays the early ones again.
+        self._timers: set[asyncio.Task[None]] = set()
 
     async def enqueue(self, job_id: str) -> None:
+        self._queue.put_nowait(job_id)
+
+    async def enqueue_later(self, job_id: str, delay_seconds: float) -> None:
+        timer = asyncio.create_task(self._after(job_id, delay_seconds), name="scribe-job-timer")
+        self._timers.add(timer)
+        timer.add_done_callback(self._timers.discard)
+
+    async def _after(self, job_id: str, delay_seconds: float) -> None:
+        await asyncio.sleep(max(delay_seconds, 0.0))
         self._queue.put_nowait(job_id)
 
     def start(self) -> None:
@@ -42,9 +66,10 @@ class InProcessQueue:
         ]
 
     async def stop(self) -> None:
-        for task in self._workers:
+        tasks = [*self._workers, *self._timers]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._workers = []
 
     @property
@@ -69,10 +94,17 @@ class ProcrastinateQueue:
         self._app = app
 
     async def enqueue(self, job_id: str) -> None:
+        await self._defer(job_id)
+
+    async def enqueue_later(self, job_id: str, delay_seconds: float) -> None:
+        # Procrastinate keeps the schedule in PostgreSQL, so it survives this process.
+        await self._defer(job_id, schedule_in={"seconds": max(delay_seconds, 0.0)})
+
+    async def _defer(self, job_id: str, **options: Any) -> None:
         from procrastinate import exceptions
 
         task = self._app.tasks["scribe.run_job"]
         try:
-            await task.configure(queueing_lock=job_id).defer_async(job_id=job_id)
+            await task.configure(queueing_lock=job_id, **options).defer_async(job_id=job_id)
         except exceptions.AlreadyEnqueued:
             logger.debug("job already waiting in the queue", extra={"job_id": job_id})

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth import service as auth_service
+from scribe.db import utcnow
 from scribe.errors import ScribeError
 from scribe.jobs import service
 from scribe.jobs.models import Job
+from scribe.jobs.queue import DelayingQueue
 
 if TYPE_CHECKING:
     from scribe.runtime import Runtime
@@ -57,6 +59,7 @@ async def execute(runtime: Runtime, job_id: str) -> None:
         )
         await session.commit()
     if attempt is None:
+        await _hold_until_due(runtime, job_id)
         return
     if attempt > settings.max_attempts:
         interrupted = ScribeError("Job was interrupted too many times", code="too_many_attempts")
@@ -69,6 +72,19 @@ async def execute(runtime: Runtime, job_id: str) -> None:
         beat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await beat
+
+
+async def _hold_until_due(runtime: Runtime, job_id: str) -> None:
+    """A job that reached a worker before its ``run_after`` goes back with the time left."""
+    async with runtime.sessionmaker() as session:
+        due = await service.scheduled_for(session, job_id)
+    if due is None:
+        return
+    # It may have become due since the claim was refused: then the delay is simply zero.
+    delay = max((due - utcnow()).total_seconds(), 0.0)
+    if isinstance(runtime.queue, DelayingQueue):
+        await runtime.queue.enqueue_later(job_id, delay)
+    # Otherwise it stays queued until a recovery pass hands it over again.
 
 
 async def _run(runtime: Runtime, job_id: str, attempt: int) -> None:

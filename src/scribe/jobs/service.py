@@ -18,9 +18,20 @@ _PENDING_KEY = "scribe.jobs_to_enqueue"
 Enqueue = Callable[[str], Awaitable[None]]
 
 
-def create_job(session: AsyncSession, *, tenant_id: str, kind: str, payload: dict[str, Any]) -> Job:
-    """Add a queued job; it is handed to the queue only once the session commits."""
-    job = Job(tenant_id=tenant_id, kind=kind, status=QUEUED, input=payload)
+def create_job(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    run_after: datetime | None = None,
+) -> Job:
+    """Add a queued job; it is handed to the queue only once the session commits.
+
+    With ``run_after`` it is not claimed before that time: the queue still gets it at commit,
+    and the runner hands it back with the remaining delay (``JobQueue.enqueue_later``).
+    """
+    job = Job(tenant_id=tenant_id, kind=kind, status=QUEUED, input=payload, run_after=run_after)
     session.add(job)
     session.info.setdefault(_PENDING_KEY, []).append(job)
     return job
@@ -42,7 +53,7 @@ async def claim(session: AsyncSession, job_id: str, *, stale_before: datetime) -
         .where(Job.id == job_id)
         .where(
             or_(
-                Job.status == QUEUED,
+                (Job.status == QUEUED) & or_(Job.run_after.is_(None), Job.run_after <= now),
                 (Job.status == RUNNING) & (Job.heartbeat_at < stale_before),
             )
         )
@@ -80,6 +91,15 @@ async def finish(
         .returning(Job.id)
     )
     return outcome.scalar_one_or_none() is not None
+
+
+async def scheduled_for(session: AsyncSession, job_id: str) -> datetime | None:
+    """When a queued job scheduled for later is due (maybe by now); None for any other job."""
+    return await session.scalar(
+        select(Job.run_after).where(
+            Job.id == job_id, Job.status == QUEUED, Job.run_after.is_not(None)
+        )
+    )
 
 
 async def heartbeat(session: AsyncSession, job_id: str, attempt: int) -> None:

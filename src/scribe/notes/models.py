@@ -38,7 +38,9 @@ class Note(IdMixin, TimestampMixin, Base):
     )
 
 
-class NoteSection(IdMixin, Base):
+class NoteSection(IdMixin, TimestampMixin, Base):
+    """One section of a note; its own timestamps tell which sections a client edited."""
+
     __tablename__ = "note_section"
 
     note_id: Mapped[str] = mapped_column(ForeignKey("note.id", ondelete="CASCADE"), index=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
 
 from sqlalchemy import select
@@ -11,11 +11,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from scribe.auth.service import Principal
-from scribe.clinical.types import NoteDraft, TemplateSpec
-from scribe.errors import NotFoundError
+from scribe.clinical import catalogue
+from scribe.clinical import facts as clinical_facts
+from scribe.clinical.types import (
+    NoteDraft,
+    TemplateSpec,
+    TranscriptTooShortError,
+    Utterance,
+)
+from scribe.db import utcnow
+from scribe.errors import BadRequestError, NotFoundError
 from scribe.notes.models import Note, NoteSection
+from scribe.providers.llm.base import NoteRequest, NoteWriter
 from scribe.templates import service as template_service
 from scribe.transcripts import service as transcript_service
+
+# The template key of a document composed from section keys (Corti's dynamic templates).
+DYNAMIC_TEMPLATE = "dynamic"
 
 
 class NoteChanges(TypedDict, total=False):
@@ -172,3 +184,184 @@ def _section(
         old.position = position
         return old
     return NoteSection(key=key, title=title, text=text, position=position, segment_ids=[])
+
+
+# Documents: notes of an encounter written from a template choice (Corti's documents).
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateChoice:
+    """A template by key (tenant's own or built-in), or one made of a family's section keys.
+
+    ``titles`` renames sections of a composed template by key.
+    """
+
+    key: str | None = None
+    section_keys: tuple[str, ...] = ()
+    titles: Mapping[str, str] = field(default_factory=dict)
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRequest:
+    """What to write and from what: utterances for the writer, or (text, group) facts."""
+
+    template: TemplateChoice
+    language: str
+    name: str | None = None
+    utterances: Sequence[Utterance] = ()
+    facts: Sequence[tuple[str, str | None]] = ()
+    created_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionEdit:
+    """A client's change to one section; a key the document lacks adds the section."""
+
+    key: str
+    title: str | None = None
+    text: str | None = None
+    position: int | None = None
+
+
+async def write_document(
+    session: AsyncSession,
+    writer: NoteWriter,
+    tenant_id: str,
+    encounter_id: str,
+    request: DocumentRequest,
+    *,
+    family: str = "corti",
+) -> Note:
+    """Write and store a document for an encounter (400 if the language is not supported)."""
+    spec = await _document_template(session, tenant_id, request.template, family)
+    if not spec.supports(request.language):
+        raise BadRequestError(
+            f"Template {spec.key} is not available in {request.language}",
+            code="unsupported_language",
+        )
+    draft = await _draft(writer, spec.localized(request.language), request)
+    source = DraftSource(None, encounter_id, created_by=request.created_by)
+    note = await create_from_draft(session, tenant_id, draft, source)
+    # Inline context is not stored, so its utterance ids would point at nothing.
+    for section in note.sections:
+        section.segment_ids = []
+    note.title = request.name or request.template.name or spec.name
+    note.language = request.language
+    await session.flush()
+    return note
+
+
+async def _document_template(
+    session: AsyncSession, tenant_id: str, choice: TemplateChoice, family: str
+) -> TemplateSpec:
+    if choice.key is None:
+        return _composed(choice, family)
+    spec = await template_service.find(session, tenant_id, choice.key, family=family)
+    if spec is None:
+        raise NotFoundError("Template not found", resource="template")
+    return spec
+
+
+def _composed(choice: TemplateChoice, family: str) -> TemplateSpec:
+    name = choice.name or "Document"
+    try:
+        spec = catalogue.compose(family, DYNAMIC_TEMPLATE, name, choice.section_keys)
+    except catalogue.UnknownSectionError as exc:
+        raise NotFoundError(
+            f"Unknown template section keys: {', '.join(exc.keys)}", resource="template_section"
+        ) from exc
+    # An override holds in every language, so it replaces the section's translations too.
+    sections = tuple(
+        replace(s, title=choice.titles[s.key], titles=()) if s.key in choice.titles else s
+        for s in spec.sections
+    )
+    return replace(spec, sections=sections)
+
+
+async def _draft(writer: NoteWriter, spec: TemplateSpec, request: DocumentRequest) -> NoteDraft:
+    if request.facts:
+        return clinical_facts.draft_from_facts(request.facts, spec)
+    try:
+        return await writer.write_note(
+            NoteRequest(request.utterances, template=spec, language=request.language)
+        )
+    except TranscriptTooShortError as exc:
+        raise BadRequestError(
+            f"The context is too short to write a document from ({exc})",
+            code="transcript_too_short",
+        ) from exc
+
+
+async def list_documents(
+    session: AsyncSession, tenant_id: str, encounter_id: str
+) -> Sequence[Note]:
+    query = (
+        select(Note)
+        .where(Note.tenant_id == tenant_id, Note.encounter_id == encounter_id)
+        .order_by(Note.created_at, Note.id)
+        .options(selectinload(Note.sections))
+    )
+    return (await session.scalars(query)).all()
+
+
+async def get_document(
+    session: AsyncSession, tenant_id: str, encounter_id: str, note_id: str
+) -> Note:
+    note = await session.scalar(
+        select(Note)
+        .where(Note.id == note_id, Note.tenant_id == tenant_id, Note.encounter_id == encounter_id)
+        .options(selectinload(Note.sections))
+    )
+    if note is None:
+        raise NotFoundError("Document not found", resource="document")
+    return note
+
+
+async def edit_document(
+    session: AsyncSession,
+    note: Note,
+    *,
+    title: str | None = None,
+    sections: Sequence[SectionEdit] = (),
+    family: str = "corti",
+) -> Note:
+    """Rename the document and change, reorder or add sections; others stay as they are."""
+    if title is not None:
+        note.title = title
+    if sections:
+        _edit_sections(note, sections, family)
+    note.updated_at = utcnow()
+    await session.flush()
+    return note
+
+
+def _edit_sections(note: Note, edits: Sequence[SectionEdit], family: str) -> None:
+    by_key = {section.key: section for section in note.sections}
+    known_titles = {s.key: s.title for s in catalogue.section_catalogue(family)}
+    for edit in edits:
+        section = by_key.get(edit.key)
+        if section is None:
+            section = NoteSection(key=edit.key, title=known_titles.get(edit.key, edit.key))
+            section.position = max((s.position for s in by_key.values()), default=-1) + 1
+            section.text, section.segment_ids = "", []
+            by_key[edit.key] = section
+            note.sections.append(section)
+        _edit_section(section, edit)
+    note.sections = sorted(note.sections, key=lambda s: s.position)
+
+
+def _edit_section(section: NoteSection, edit: SectionEdit) -> None:
+    if edit.title is not None:
+        section.title = edit.title
+    if edit.text is not None and edit.text != section.text:
+        section.text = edit.text
+        # The client's text is no longer what the transcript segments said.
+        section.segment_ids = []
+    if edit.position is not None:
+        section.position = edit.position
+
+
+async def delete_document(session: AsyncSession, note: Note) -> None:
+    await session.delete(note)
+    await session.flush()

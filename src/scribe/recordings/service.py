@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import anyio
@@ -86,6 +86,16 @@ async def get(session: AsyncSession, tenant_id: str, recording_id: str) -> Recor
     return recording
 
 
+async def get_in_encounter(
+    session: AsyncSession, tenant_id: str, encounter_id: str, recording_id: str
+) -> Recording:
+    """A recording of one encounter; another encounter's is not found, like an unknown id."""
+    recording = await get(session, tenant_id, recording_id)
+    if recording.encounter_id != encounter_id:
+        raise NotFoundError("Recording not found", resource="recording")
+    return recording
+
+
 async def list_for_encounter(
     session: AsyncSession, tenant_id: str, encounter_id: str
 ) -> Sequence[Recording]:
@@ -95,6 +105,13 @@ async def list_for_encounter(
         .order_by(Recording.created_at, Recording.id)
     )
     return rows.all()
+
+
+def audio_of(blobs: BlobStore, recording: Recording) -> AsyncIterator[bytes]:
+    """The recording's bytes as stored, chunk by chunk (not found if they have gone)."""
+    if not blobs.path(recording.blob_key).is_file():
+        raise NotFoundError("Recording not found", resource="recording")
+    return blobs.read(recording.blob_key)
 
 
 async def delete(session: AsyncSession, blobs: BlobStore, recording: Recording) -> None:

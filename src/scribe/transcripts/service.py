@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import anyio.to_thread
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from scribe import clinical
 from scribe.auth.service import Principal
 from scribe.clinical.types import SpeakerRole, Utterance
 from scribe.encounters import service as encounter_service
-from scribe.errors import NotFoundError
+from scribe.errors import BadRequestError, NotFoundError
 from scribe.jobs import service as job_service
 from scribe.jobs.models import Job
 from scribe.providers.asr.base import (
@@ -29,6 +32,8 @@ TRANSCRIBE = "transcribe"
 PROCESSING = "processing"
 COMPLETED = "completed"
 FAILED = "failed"
+# A BCP-47 tag as clients send them: "en", "en-GB", "pt_BR", "zh-Hant-TW".
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +63,12 @@ async def start_from_recording(
     language: str | None,
     options: AudioOptions,
     created_by: str | None = None,
+    meta: Mapping[str, Any] | None = None,
 ) -> tuple[Transcript, Job]:
-    """A processing transcript for a recording and the job that will fill it."""
+    """A processing transcript for a recording and the job that will fill it.
+
+    ``meta`` keeps what a dialect needs to answer later (e.g. the participants it was given).
+    """
     transcript = Transcript(
         tenant_id=recording.tenant_id,
         encounter_id=recording.encounter_id,
@@ -69,7 +78,8 @@ async def start_from_recording(
         language=language,
         duration_ms=recording.duration_ms,
         created_by=created_by,
-        meta=options.as_meta(),
+        # The recording id is kept in meta too: the column is cleared if the recording goes.
+        meta={**(meta or {}), **options.as_meta(), "recording_id": recording.id},
     )
     transcript.segments = []
     session.add(transcript)
@@ -170,6 +180,70 @@ async def get(session: AsyncSession, tenant_id: str, transcript_id: str) -> Tran
     if transcript is None:
         raise NotFoundError("Transcription not found", resource="transcript")
     return transcript
+
+
+async def get_in_encounter(
+    session: AsyncSession, tenant_id: str, encounter_id: str, transcript_id: str
+) -> Transcript:
+    """A transcript of one encounter, read afresh (a job may have changed it since)."""
+    transcript = await session.scalar(
+        select(Transcript)
+        .where(
+            Transcript.id == transcript_id,
+            Transcript.tenant_id == tenant_id,
+            Transcript.encounter_id == encounter_id,
+        )
+        .options(selectinload(Transcript.segments))
+        .execution_options(populate_existing=True)
+    )
+    if transcript is None:
+        raise NotFoundError("Transcript not found", resource="transcript")
+    return transcript
+
+
+async def list_for_encounter(
+    session: AsyncSession, tenant_id: str, encounter_id: str
+) -> Sequence[Transcript]:
+    """An encounter's transcripts with their segments, oldest first."""
+    rows = await session.scalars(
+        select(Transcript)
+        .where(Transcript.tenant_id == tenant_id, Transcript.encounter_id == encounter_id)
+        .options(selectinload(Transcript.segments))
+        .order_by(Transcript.created_at, Transcript.id)
+    )
+    return rows.all()
+
+
+async def delete(session: AsyncSession, transcript: Transcript) -> None:
+    """Delete a transcript and its segments (the recording stays)."""
+    await session.delete(transcript)
+    await session.flush()
+
+
+async def check_language(recognizer: SpeechRecognizer, language: str) -> None:
+    """Refuse a language the speech model cannot transcribe now, before any job is queued.
+
+    Only the local Whisper model can be asked; a remote server answers for itself when the job
+    runs (and the transcript fails if it refuses).
+    """
+    if not _LANGUAGE_TAG.match(language):
+        raise BadRequestError("primaryLanguage is not a language tag", code="unsupported_language")
+    # Imported here: faster-whisper is heavy and unused when another provider is configured.
+    from scribe.providers.asr.whisper import WhisperRecognizer, resolve_language
+
+    if isinstance(recognizer, WhisperRecognizer):
+        model = await anyio.to_thread.run_sync(recognizer.load)
+        resolve_language(language, model.supported_languages)
+
+
+async def wait_for_job(
+    sessionmaker: async_sessionmaker[AsyncSession], transcript: Transcript, *, timeout: float
+) -> bool:
+    """Wait (after the commit that queued it) until the transcript's job ends; False on timeout."""
+    job_id = transcript.meta.get("job_id")
+    if not isinstance(job_id, str) or timeout <= 0:
+        return False
+    return await job_service.wait_until_finished(sessionmaker, job_id, timeout=timeout)
 
 
 def utterances(transcript: Transcript) -> list[Utterance]:

@@ -1,0 +1,81 @@
+"""Corti transcript bodies, as the API reference and the ``@corti/sdk`` types spell them.
+
+Segment times are integer milliseconds; ``transcripts`` is null while the transcript is still
+processing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+ParticipantRole = Literal["doctor", "patient", "multiple"]
+TranscriptStatus = Literal["processing", "completed", "failed"]
+MAX_CHANNELS = 32
+
+
+class Participant(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    channel: Annotated[StrictInt, Field(ge=0, lt=MAX_CHANNELS)]
+    role: ParticipantRole
+
+
+class TranscriptCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    recordingId: StrictStr
+    primaryLanguage: Annotated[StrictStr, Field(min_length=1, max_length=35)]
+    isDictation: StrictBool = False
+    isMultichannel: StrictBool = False
+    diarize: StrictBool = False
+    participants: Annotated[list[Participant], Field(max_length=MAX_CHANNELS)] | None = None
+    # 2026 API: answer 202 at once and let the client poll .../status.
+    run_async: StrictBool = Field(default=False, alias="async")
+
+
+class Segment(BaseModel):
+    channel: int
+    participant: int
+    speakerId: int
+    text: str
+    start: int
+    end: int
+
+
+class Metadata(BaseModel):
+    participantsRoles: list[Participant] | None
+
+
+class UsageInfo(BaseModel):
+    creditsConsumed: float
+
+
+class Transcript(BaseModel):
+    id: str
+    recordingId: str | None
+    status: TranscriptStatus
+    metadata: Metadata
+    transcripts: list[Segment] | None
+    usageInfo: UsageInfo
+
+
+class Status(BaseModel):
+    status: TranscriptStatus
+
+
+class TranscriptData(BaseModel):
+    metadata: Metadata
+    transcripts: list[Segment]
+
+
+class TranscriptListItem(BaseModel):
+    id: str
+    transcriptSample: str
+    # Only with ?full=true.
+    transcript: TranscriptData | None = None
+
+
+class TranscriptList(BaseModel):
+    transcripts: list[TranscriptListItem]

@@ -1,0 +1,1 @@
+"""Facts about an encounter: extracted from its transcripts or added by the client."""

@@ -1,0 +1,1 @@
+"""Signed, retried callbacks (Nabla ``callback_url``), every try recorded."""
