@@ -1,0 +1,1 @@
+"""Invox Medical AI services (seed 004): token, consultation summary, notes with typed fields."""
