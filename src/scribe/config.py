@@ -116,6 +116,25 @@ class WebhookSettings(BaseModel):
     timeout_seconds: float = Field(default=10.0, gt=0)
 
 
+class NablaSettings(BaseModel):
+    # Nabla's documented audio limits: /listen (synchronous) and /listen_async, in seconds.
+    listen_seconds: int = Field(default=10 * 60, gt=0)
+    listen_async_seconds: int = Field(default=60 * 60, gt=0)
+    # Bytes of one audio file, uploaded or downloaded from file_url.
+    file_bytes: int = Field(default=500 * 1024 * 1024, gt=0)
+    # A client_request_id repeated by the same tenant within this long gets the first request.
+    idempotency_hours: float = Field(default=24.0, ge=0)
+    # /listen answers within this long or gives up with 504 (the job still finishes).
+    listen_wait_seconds: float = Field(default=900.0, gt=0)
+
+
+class CliniaSettings(BaseModel):
+    # PDF/TIFF uploads to POST /ai/v1/ingest (Clinia's documented 20 MB), answered 413 beyond.
+    document_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    # A ": ping" comment on a summary stream silent this long, so proxies keep it open.
+    keepalive_seconds: float = Field(default=15.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SCRIBE_",
@@ -139,6 +158,8 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     outbound: OutboundSettings = Field(default_factory=OutboundSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    clinia: CliniaSettings = Field(default_factory=CliniaSettings)
+    nabla: NablaSettings = Field(default_factory=NablaSettings)
 
     @field_validator("outbound_allowed_hosts", mode="before")
     @classmethod

@@ -11,11 +11,13 @@ from fastapi import FastAPI
 from scribe import __version__
 from scribe import tasks as _tasks  # noqa: F401  (registers every job handler)
 from scribe.api import errors, ops
+from scribe.api.clinia import auth as clinia_auth
 from scribe.api.clinia import errors as clinia_errors
 from scribe.api.clinia.router import router as clinia_router
 from scribe.api.corti import auth as corti_auth
 from scribe.api.corti import errors as corti_errors
 from scribe.api.corti.router import router as corti_router
+from scribe.api.invox import auth as invox_auth
 from scribe.api.invox import errors as invox_errors
 from scribe.api.invox.router import router as invox_router
 from scribe.api.nabla import errors as nabla_errors
@@ -62,9 +64,11 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
     errors.register_dialect(app, "/realms", corti_auth.render_login_error)
     errors.register_dialect(app, "/v1/copilot-api", nabla_errors.render, has_valid_bearer)
     errors.register_dialect(app, "/listen_async", nabla_errors.render, has_valid_bearer)
-    errors.register_dialect(app, "/ai/v1", clinia_errors.render)
-    errors.register_dialect(app, "/summary-templates", clinia_errors.render)
-    errors.register_dialect(app, "/api/v1", invox_errors.render)
+    errors.register_dialect(app, "/ai/v1", clinia_errors.render, clinia_auth.has_valid_key)
+    errors.register_dialect(
+        app, "/summary-templates", clinia_errors.render, clinia_auth.has_valid_key
+    )
+    errors.register_dialect(app, "/api/v1", invox_errors.render, invox_auth.has_valid_credentials)
     app.include_router(ops.router)
     app.include_router(omniloy_router)
     app.include_router(corti_auth.login_router)

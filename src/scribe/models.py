@@ -1,11 +1,14 @@
 """Every table, imported in one place for Alembic and the test database."""
 
+from scribe.async_requests.models import AsyncRequest
 from scribe.auth.models import ApiCredential, AuditRecord, Tenant
 from scribe.encounters.models import Encounter
 from scribe.facts.models import Fact
 from scribe.jobs.models import Job
 from scribe.notes.models import Note, NoteSection
+from scribe.patients.models import IngestionRun, Patient, PatientDocument, RecordItem
 from scribe.recordings.models import Recording
+from scribe.summaries.models import Summary
 from scribe.templates.models import TemplateRef
 from scribe.threads.models import Message, Run, Thread
 from scribe.transcripts.models import Transcript, TranscriptSegment
@@ -13,15 +16,21 @@ from scribe.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSecre
 
 __all__ = [
     "ApiCredential",
+    "AsyncRequest",
     "AuditRecord",
     "Encounter",
     "Fact",
+    "IngestionRun",
     "Job",
     "Message",
     "Note",
     "NoteSection",
+    "Patient",
+    "PatientDocument",
+    "RecordItem",
     "Recording",
     "Run",
+    "Summary",
     "TemplateRef",
     "Tenant",
     "Thread",

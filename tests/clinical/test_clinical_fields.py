@@ -155,3 +155,49 @@ def test_every_field_gets_an_answer_deterministically() -> None:
     first = fill_fields(SUMMARY, fields)
     assert first == fill_fields(SUMMARY, fields)
     assert first == {"a": 38.5, "b": False, "c": None}
+
+
+class TestOtherLanguagesAndTranscripts:
+    """Spanish, Catalan and Portuguese cues; transcript speaker labels."""
+
+    def test_catalan_middle_dot_words_match_and_come_back_as_written(self) -> None:
+        source = "Al·lèrgies: penicil·lina i pol·len."
+        assert _fill(source, "Al·lèrgies", "array") == ("penicil·lina", "pol·len")
+        assert _fill(source, "Al·lèrgia", "boolean") is True
+
+    @pytest.mark.parametrize(
+        ("source", "name", "value"),
+        [
+            ("No fuma.", "Fumador", False),
+            ("Fumador activo.", "Fumador", True),
+            ("Sem febre.", "Febre", False),
+            ("Se descarta neumonía.", "Neumonía", False),
+            ("Cap al·lèrgia coneguda.", "Al·lèrgia", False),
+        ],
+    )
+    def test_negations_and_verb_forms(self, source: str, name: str, value: bool) -> None:
+        assert _fill(source, name, "boolean") is value
+
+    def test_a_number_after_its_label_beats_one_before(self) -> None:
+        source = "Tensión arterial 150/90 mmHg, frecuencia cardiaca 102 lpm."
+        assert _fill(source, "Frecuencia cardiaca", "number") == 102.0
+        assert _fill(source, "Tensión arterial", "number") == 150.0
+
+    def test_a_labelled_medication_list_is_taken_as_written(self) -> None:
+        source = "Medications: ibuprofen 400 mg every 8 hours, paracetamol 1 g if fever."
+        assert _fill(source, "Medications", "array") == (
+            "ibuprofen 400 mg every 8 hours",
+            "paracetamol 1 g if fever",
+        )
+
+    @pytest.mark.parametrize("label", ["[patient]", "Patient:", "Paciente:", "Doente:"])
+    def test_speaker_labels_do_not_hide_an_answer(self, label: str) -> None:
+        source = f"[doctor] Any fever?\n{label} No."
+        assert _fill(source, "Fever", "boolean") is False
+
+    def test_field_labels_are_not_speaker_labels(self) -> None:
+        assert _fill("Diagnosis: gout.", "Diagnosis") == "gout"
+
+    def test_drug_allergies_are_allergens_not_the_medication_list(self) -> None:
+        source = "Allergic to penicillin.\nMedications: lisinopril 10 mg daily."
+        assert _fill(source, "Allergies", "array", "Drug allergies") == ("penicillin",)

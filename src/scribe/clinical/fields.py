@@ -43,31 +43,48 @@ _STOPWORDS = frozenset(
     " indicate indicates specify describe list record enter current currently yes no"
     " el la los las un una unos unas de del al en con por para y o que se su sus es son paciente"
     " si indica indicar describir valor campo le les lo o e do da dos das um uma com per els"
-    " les i".split()
+    " les i os as em na nas nos no ao aos pelo pela amb dels pacient doente utente".split()
 )
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s", "e", "a", "o")
+# "ador"/"ar" let Spanish and Catalan agent nouns meet their verbs (fumador ~ fuma ~ fumar).
+_SUFFIXES = (
+    *("ations", "ation", "adora", "ador", "ings", "ing", "ers", "er", "ar", "ed", "es", "s"),
+    *("e", "a", "o"),
+)
 # Two stems match when one is a prefix of the other and the shorter is at least this long
 # ("medic" ~ "medicament"), so English and Romance forms of a word meet.
 _PREFIX_MATCH = 5
 _WORD = re.compile(r"\w+")
+# A word as written, Catalan "al·lèrgia" whole (fold joins it for matching).
+_SURFACE_WORD = re.compile(r"\w+(?:·\w+)*")
 _NUMBER = re.compile(r"(?<![\w.,-])-?\d+(?:[.,]\d+)?")
 _THOUSANDS = re.compile(r"^-?\d{1,3},\d{3}$")
 _LABEL = re.compile(r"^\s*([^:]{1,60}):\s*(\S.*)$")
+# A transcript's speaker label ("[patient] No.", "Médico: ..."), dropped so that an answer's
+# first word is its own; "Diagnosis: ..." is a field label and is kept.
+_SPEAKER = re.compile(
+    r"^\s*(?:\[[^\]]{1,40}\]|(?:doctor|dr|patient|pt|nurse|m[eé]dic[oa]|paciente|metge"
+    r"|pacient|doente|utente|enfermer[oa]|infermer[ae])\s*:)\s*",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 _LIST_SPLIT = re.compile(r"\s*(?:[,;]|\s(?:and|y|e|i|et)\s)\s*")
 _YES = frozenset({"yes", "si", "true", "sim", "oui", "positive", "positivo", "present", "presente"})
 _NO = frozenset(
     {"no", "false", "nao", "non", "none", "ninguno", "ninguna", "nada", "negative", "negativo"}
-    | {"absent", "ausente", "denied", "denies", "niega"}
+    | {"absent", "ausente", "denied", "denies", "niega", "nega", "negatiu", "cap", "nenhum"}
 )
 # English triggers come from is_negated; these cover the other languages templates use.
 _FOREIGN_NEGATIONS = frozenset(
     {"no", "niega", "niegan", "nego", "sin", "nunca", "ni", "tampoco", "ningun", "ninguna"}
-    | {"ninguno", "nao", "sem", "nega", "cap", "mai", "pas", "jamais", "sans"}
+    | {"ninguno", "nao", "sem", "nega", "cap", "mai", "pas", "jamais", "sans", "sense", "gens"}
+    | {"nenhum", "nenhuma", "nem", "tampouco", "negou", "descarta", "descarten", "descartada"}
 )
 _CLAUSE_BREAKS = frozenset({"but", "however", "pero", "aunque", "sino", "mas", "mais"})
 _NEGATION_REACH = 5
-_MEDICATION_CUES = ("medic", "drug", "prescri", "farmac", "tratamient", "treatment", "remed")
+_MEDICATION_CUES = (
+    *("medic", "drug", "prescri", "farmac", "tratamient", "treatment", "remed", "tractament"),
+    *("tratament", "receit", "recet"),
+)
 _ALLERGY_CUES = ("allerg", "alerg")
 _MAX_STRING_SENTENCES = 3
 _MAX_ARRAY_SENTENCES = 5
@@ -117,7 +134,8 @@ def stems(text: str) -> frozenset[str]:
 
 def fold(text: str) -> str:
     """Lower-case text and drop accents, for matching only (values keep the source's text)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    # Catalan's "l·l" (al·lèrgia) would otherwise split a word in two.
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("l·l", "ll"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -146,7 +164,8 @@ def _overlap(cue: frozenset[str], found: frozenset[str]) -> int:
 def _sentences(source: str) -> list[_Sentence]:
     # Lines first: summaries are often "Label: value" lines, which sentence splitting would merge.
     found: list[_Sentence] = []
-    for number, line in enumerate(source.splitlines()):
+    for number, raw in enumerate(source.splitlines()):
+        line = _SPEAKER.sub("", raw, count=1)
         bullet = _BULLET.match(line) is not None
         for text in split_sentences(_BULLET.sub("", line, count=1)):
             found.append(_Sentence(text, stems(text), number, bullet))
@@ -195,21 +214,29 @@ def _string(pool: Sequence[_Sentence], cue: _Cue) -> str | None:
 
 def _number(pool: Sequence[_Sentence], cue: _Cue) -> float | None:
     for sentence in _ranked(pool, cue):
-        anchors = _cue_positions(sentence.text, cue)
+        anchors = _cue_spans(sentence.text, cue)
         numbers = list(_NUMBER.finditer(sentence.text))
         if numbers and anchors:
-            nearest = min(numbers, key=lambda m: min(abs(m.start() - a) for a in anchors))
+            nearest = min(numbers, key=lambda m: min(_distance(m, a) for a in anchors))
             return _parse_number(nearest.group(0))
     return None
 
 
-def _cue_positions(text: str, cue: _Cue) -> list[int]:
+def _cue_spans(text: str, cue: _Cue) -> list[tuple[int, int]]:
     words = cue.name | cue.description
     return [
-        match.start()
+        match.span()
         for match in _WORD.finditer(fold(text))
         if any(_matches(_stem(match.group(0)), word) for word in words)
     ]
+
+
+def _distance(number: re.Match[str], anchor: tuple[int, int]) -> int:
+    # A value follows its label ("frecuencia cardiaca 102", "Peso: 72 kg"); a number before the
+    # label usually belongs to the previous one ("150/90 mmHg, frecuencia cardiaca 102").
+    if number.start() >= anchor[1]:
+        return number.start() - anchor[1]
+    return 2 * max(0, anchor[0] - number.end())
 
 
 def _parse_number(text: str) -> float:
@@ -253,7 +280,7 @@ def _yes_no(text: str) -> bool | None:
 def _mention(text: str, cue: _Cue) -> str | None:
     """The surface word of text that names the field (its name first, then its description)."""
     for words in (cue.name, cue.description):
-        for match in _WORD.finditer(text):
+        for match in _SURFACE_WORD.finditer(text):
             if any(_matches(_stem(fold(match.group(0))), word) for word in words):
                 return match.group(0)
     return None
@@ -314,15 +341,20 @@ def _options_in(text: str, options: tuple[str, ...]) -> str | None:
 
 
 def _array(pool: Sequence[_Sentence], cue: _Cue) -> tuple[str, ...] | None:
+    # The source's own list under the field's label ("Medications: a, b") is its answer.
+    ranked = _ranked(pool, cue)
+    labelled = _labelled(ranked[0], cue) if ranked else None
+    if labelled:
+        return _split_list(labelled)
     words = cue.name | cue.description
+    # Allergies first: "Drug allergies" names drugs the patient must not be given.
+    if any(word.startswith(_ALLERGY_CUES) for word in words):
+        allergens = extract_allergies(" ".join(s.text for s in pool))
+        return tuple(allergens) if allergens else _listed(pool, cue)
     if any(word.startswith(_MEDICATION_CUES) for word in words):
         found = _medications(pool)
         if found:
             return found
-    if any(word.startswith(_ALLERGY_CUES) for word in words):
-        allergens = extract_allergies(" ".join(s.text for s in pool))
-        if allergens:
-            return tuple(allergens)
     return _listed(pool, cue)
 
 
@@ -342,14 +374,15 @@ def _listed(pool: Sequence[_Sentence], cue: _Cue) -> tuple[str, ...] | None:
     ranked = _ranked(pool, cue)
     if not ranked:
         return None
-    labelled = _labelled(ranked[0], cue)
-    if labelled:
-        return tuple(item.strip(" .") for item in _LIST_SPLIT.split(labelled) if item.strip(" ."))
     bullets = _bullets_after(pool, ranked[0])
     if bullets:
         return bullets
     chosen = ranked[:_MAX_ARRAY_SENTENCES]
     return tuple(s.text for s in pool if s in chosen)
+
+
+def _split_list(text: str) -> tuple[str, ...]:
+    return tuple(item.strip(" .") for item in _LIST_SPLIT.split(text) if item.strip(" ."))
 
 
 def _bullets_after(pool: Sequence[_Sentence], heading: _Sentence) -> tuple[str, ...]:

@@ -40,6 +40,9 @@ class SourceItem:
     text: str
     # ISO 8601, so that string order is time order; quoted in sentences and orders the digest.
     date: str | None = None
+    # What the source says the item is, when it says (FHIR Observation's "vital-signs",
+    # "laboratory"): trusted over guessing from the wording.
+    category: str | None = None
 
 
 _KIND_CUES: tuple[tuple[SourceKind, tuple[str, ...]], ...] = (
@@ -161,12 +164,18 @@ def _observation_fits(title: str, item: SourceItem) -> bool:
     if item.kind != "observation":
         return True
     folded = _fold(title)
-    is_vital = _VITAL_WORDS.search(_fold(item.text)) is not None
+    is_vital = _is_vital(item)
     if _has_cue(folded, _VITAL_CUES):
         return is_vital
     if _has_cue(folded, ("lab", "analit")):
         return not is_vital
     return True
+
+
+def _is_vital(item: SourceItem) -> bool:
+    if item.category:
+        return item.category == "vital-signs"
+    return _VITAL_WORDS.search(_fold(item.text)) is not None
 
 
 def _digest(items: Sequence[SourceItem], labels: dict[str, str]) -> list[NoteSentence]:

@@ -111,7 +111,8 @@ async def _record_failure(runtime: Runtime, job_id: str, attempt: int, error: Sc
             _audit(session, job, "failed")
             if hook := _ON_FAILURE.get(job.kind):
                 await hook(session, job, error)
-            await session.commit()
+            # A hook may create follow-up jobs (an error callback): hand them over on commit.
+            await service.commit_and_enqueue(session, runtime.queue.enqueue)
     logger.warning("job failed", extra={"job_id": job_id, "error_code": error.error_code})
 
 

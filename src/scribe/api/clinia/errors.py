@@ -1,4 +1,10 @@
-"""Clinia's error body before a stream starts (inside a stream, errors are summary-end events)."""
+"""Clinia's error body before a stream starts; inside a stream, errors are summary-end events.
+
+Clinia documents no error body for these routes, so the shape is ours (vendors.md §2.3, an
+inferred JSON error) and kept small::
+
+    404 {"status": 404, "code": "template_not_found", "message": "Summary template not found"}
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,6 @@ from scribe.errors import ScribeError
 
 def render(request: Request, error: ScribeError) -> Response:
     return JSONResponse(
-        {"status": error.status_code, "error": error.error_code, "message": error.message},
+        {"status": error.status_code, "code": error.error_code, "message": error.message},
         status_code=error.status_code,
     )

@@ -1,14 +1,41 @@
-"""Invox's error body: ``{"messsage", "errorType"}`` (the vendor's spelling, three s's)."""
+"""Invox's error body: ``{"messsage", "errorType"}`` (the vendor's spelling, three s's).
+
+Every error under /api/v1 is answered in this shape, with the API version echoed::
+
+    400 {"messsage": "Summary is required", "message": "...", "errorType": "summaryIsRequired"}
+    401 {"messsage": "Unauthorized", "message": "Unauthorized"}
+    403 {"messsage": "...", "message": "...", "errorType": "forbidden"}
+
+``message`` repeats ``messsage`` so that a client written against either spelling reads it.
+Domain codes (``payload_too_large``) become Invox-style camelCase (``payloadTooLarge``).
+"""
 
 from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from scribe.errors import ScribeError
+from scribe.api.invox import versions
+from scribe.errors import ScribeError, UnauthorizedError
+
+UNAUTHORIZED = "Unauthorized"
+
+
+def error_type(code: str) -> str:
+    """Camel-case a domain code; Invox's own codes (``invalidTemplate``) pass unchanged."""
+    head, *rest = code.split("_")
+    return head + "".join(part.capitalize() for part in rest)
 
 
 def render(request: Request, error: ScribeError) -> Response:
+    if error.status_code == UnauthorizedError.status_code:
+        # Invox answers every credential failure alike, without an errorType (optional there).
+        body = {"messsage": UNAUTHORIZED, "message": UNAUTHORIZED}
+    else:
+        message = error.message
+        body = {"messsage": message, "message": message, "errorType": error_type(error.error_code)}
     return JSONResponse(
-        {"messsage": error.message, "errorType": error.error_code}, status_code=error.status_code
+        body,
+        status_code=error.status_code,
+        headers={versions.HEADER: versions.echoed(request)},
     )

@@ -1,0 +1,137 @@
+"""Clinia ingestion: a FHIR bundle (JSON) or a PDF/TIFF (multipart) into a patient's record."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+
+from scribe.api.clinia import uploads
+from scribe.api.clinia.auth import PrincipalDep
+from scribe.api.clinia.schemas import BundleIngest, IngestStarted, IngestStatus
+from scribe.api.errors import describe_validation
+from scribe.auth.service import Principal
+from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids
+from scribe.errors import BadRequestError, UnsupportedMediaTypeError
+from scribe.patients import documents
+from scribe.patients import service as patient_service
+from scribe.patients.models import IngestionRun
+from scribe.runtime import Runtime
+
+router = APIRouter(tags=["Clinia ingestion"])
+_FILE = {"type": "string", "format": "binary"}
+_INGEST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": BundleIngest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["patientId", "file"],
+                    "properties": {"patientId": {"type": "string"}, "file": _FILE},
+                }
+            },
+        },
+    }
+}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Invalid bundle or form"},
+    401: {"description": "Missing or invalid API key"},
+    413: {"description": "File over the size limit"},
+    415: {"description": "Neither JSON nor a PDF/TIFF form"},
+}
+
+
+@router.post(
+    "/ai/v1/ingest",
+    status_code=202,
+    response_model=IngestStarted,
+    responses=_ERRORS,
+    openapi_extra=_INGEST_BODY,
+)
+async def ingest(
+    request: Request, session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep
+) -> IngestStarted:
+    """Start ingesting a FHIR bundle (replaces the patient's last) or a PDF/TIFF (adds to it)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "multipart/form-data":
+        run = await _ingest_document(request, session, runtime, principal)
+    elif media_type in ("application/json", ""):
+        run = await _ingest_bundle(request, session, runtime, principal)
+    else:
+        raise UnsupportedMediaTypeError("Send JSON {patientId, bundle} or a multipart form")
+    note_audit_ids(request, run_id=run.id, patient_id=run.patient_id)
+    return IngestStarted(runId=run.id)
+
+
+async def _ingest_bundle(
+    request: Request, session: SessionDep, runtime: Runtime, principal: Principal
+) -> IngestionRun:
+    try:
+        body = BundleIngest.model_validate(json.loads(await request.body()))
+    except json.JSONDecodeError:
+        raise BadRequestError("Request body is not valid JSON") from None
+    except ValidationError as exc:
+        raise BadRequestError(describe_validation(exc.errors())) from None
+    bundle = await patient_service.validate_bundle(body.bundle)
+    return await patient_service.ingest_bundle(
+        session, runtime.blobs, principal, body.patientId, bundle
+    )
+
+
+async def _ingest_document(
+    request: Request, session: SessionDep, runtime: Runtime, principal: Principal
+) -> IngestionRun:
+    form = uploads.MultipartForm(
+        request.stream(), uploads.boundary_of(request.headers["content-type"])
+    )
+    await form.find_file()
+    content_type = (form.content_type or "").split(";")[0].strip().lower()
+    if content_type not in (documents.PDF, documents.TIFF):
+        raise UnsupportedMediaTypeError("The file must be application/pdf or image/tiff")
+    patient_key = _patient_key(form.fields, required=False)
+    stored = await patient_service.store_document(
+        runtime.blobs,
+        principal.tenant_id,
+        form.file_chunks(),
+        content_type,
+        filename=form.filename,
+        max_bytes=runtime.settings.clinia.document_bytes,
+    )
+    try:
+        await form.finish()
+        patient_key = patient_key or _patient_key(form.fields, required=True)
+    except Exception:
+        await runtime.blobs.delete(stored.blob.key)
+        raise
+    return await patient_service.ingest_document(session, principal, patient_key, stored)
+
+
+def _patient_key(fields: dict[str, str], *, required: bool) -> str:
+    value = fields.get("patientId", "").strip()
+    if not value and (required or "patientId" in fields):
+        raise BadRequestError("patientId is required")
+    if len(value) > 256:
+        raise BadRequestError("patientId: at most 256 characters")
+    return value
+
+
+@router.get(
+    "/ai/v1/ingest/{runId}/status",
+    response_model=IngestStatus,
+    response_model_exclude_none=True,
+    responses={404: {"description": "Unknown run"}},
+)
+async def ingest_status(runId: str, session: SessionDep, principal: PrincipalDep) -> IngestStatus:
+    """Read an ingestion run: running, then success (with its result) or failed (with why)."""
+    run = await patient_service.get_run(session, principal.tenant_id, runId)
+    return IngestStatus(
+        runId=run.id,
+        status=run.status,
+        currentStep=run.current_step,
+        result=run.result,
+        error=run.error,
+    )

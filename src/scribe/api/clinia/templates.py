@@ -1,0 +1,48 @@
+"""Clinia summary templates: the engine's built-ins and the tenant's own, at both paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from scribe.api.clinia.auth import PrincipalDep
+from scribe.api.clinia.schemas import SummaryTemplate, TemplateList, TemplateSection
+from scribe.clinical.types import TemplateSpec
+from scribe.dependencies import SessionDep
+from scribe.errors import NotFoundError
+from scribe.summaries.service import FAMILY
+from scribe.templates import service as template_service
+
+router = APIRouter(tags=["Clinia summary templates"])
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown template"}}
+
+
+def _view(spec: TemplateSpec) -> SummaryTemplate:
+    return SummaryTemplate(
+        id=spec.key,
+        name=spec.name,
+        description=spec.description,
+        sections=[
+            TemplateSection(title=s.title, index=i, instructions=s.instructions or None)
+            for i, s in enumerate(spec.sections)
+        ],
+    )
+
+
+@router.get("/summary-templates", response_model=TemplateList)
+@router.get("/ai/v1/summary-templates", response_model=TemplateList)
+async def list_templates(session: SessionDep, principal: PrincipalDep) -> TemplateList:
+    """List summary templates; each id is a valid summaryTemplateId."""
+    specs = await template_service.list_templates(session, principal.tenant_id, family=FAMILY)
+    return TemplateList(data=[_view(spec) for spec in specs])
+
+
+@router.get("/summary-templates/{id}", response_model=SummaryTemplate, responses=_NOT_FOUND)
+@router.get("/ai/v1/summary-templates/{id}", response_model=SummaryTemplate, responses=_NOT_FOUND)
+async def get_template(id: str, session: SessionDep, principal: PrincipalDep) -> SummaryTemplate:
+    """Read one summary template with its sections."""
+    spec = await template_service.find(session, principal.tenant_id, id, family=FAMILY)
+    if spec is None:
+        raise NotFoundError("Summary template not found", code="template_not_found")
+    return _view(spec)

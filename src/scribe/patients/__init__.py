@@ -1,0 +1,1 @@
+"""Patient records (Clinia): FHIR bundles and documents ingested per tenant and patient id."""

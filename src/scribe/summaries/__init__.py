@@ -1,0 +1,1 @@
+"""Patient summaries (Clinia): written section by section from the record, streamed, stored."""

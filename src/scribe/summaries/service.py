@@ -1,0 +1,166 @@
+"""Summaries: plan one from a template and a patient's record, write it as events, store it.
+
+Planning reads the database; writing does not, so a stream holds no session while it runs::
+
+    plan = await plan_summary(session, principal, "patient-1", "clinia-hpi-medications")
+    writer = SummaryWriter(runtime.text, plan)
+    async for event in writer.events():  # text-start, text-delta..., text-end per section
+        ...
+    summary = await save(session, plan, writer.sections)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scribe.auth.service import Principal
+from scribe.errors import NotFoundError
+from scribe.patients import service as patient_service
+from scribe.patients.ids import new_ulid
+from scribe.providers.llm.base import SectionSummarizer, SummaryRequest
+from scribe.summaries.models import Summary
+from scribe.templates import service as template_service
+
+FAMILY = "clinia"
+SUCCESS = "success"
+NO_PATIENT = "No data has been ingested for this patientId"
+EMPTY_RECORD = "The patient's record holds nothing to summarize yet (is ingestion still running?)"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPlan:
+    index: int
+    title: str
+    request: SummaryRequest
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryPlan:
+    tenant_id: str
+    patient_key: str
+    patient_id: str | None
+    template_id: str
+    sections: tuple[SectionPlan, ...]
+    actor: str | None = None
+    # Why no summary can be written (unknown patient, empty record): told inside the stream.
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryEvent:
+    type: str
+    payload: dict[str, Any]
+
+
+async def plan_summary(
+    session: AsyncSession, principal: Principal, patient_key: str, template_id: str
+) -> SummaryPlan:
+    """Everything the stream needs, read now; an unknown template is a 404."""
+    spec = await template_service.find(session, principal.tenant_id, template_id, family=FAMILY)
+    if spec is None:
+        raise NotFoundError("Summary template not found", code="template_not_found")
+    patient = await patient_service.find_patient(session, principal.tenant_id, patient_key)
+    items = await patient_service.record_of(session, principal.tenant_id, patient_key)
+    sections = tuple(
+        SectionPlan(index, s.title, SummaryRequest(s.title, items or (), s.instructions or None))
+        for index, s in enumerate(spec.sections)
+    )
+    problem = NO_PATIENT if items is None else (EMPTY_RECORD if not items else None)
+    return SummaryPlan(
+        tenant_id=principal.tenant_id,
+        patient_key=patient_key,
+        patient_id=patient.id if patient else None,
+        template_id=spec.key,
+        sections=sections,
+        actor=principal.actor,
+        problem=problem,
+    )
+
+
+class SummaryWriter:
+    """Streams each section of a plan through the provider, keeping the texts it sent."""
+
+    def __init__(self, provider: SectionSummarizer, plan: SummaryPlan) -> None:
+        self._provider = provider
+        self._plan = plan
+        self.sections: list[dict[str, Any]] = []
+
+    async def events(self) -> AsyncIterator[SummaryEvent]:
+        for section in self._plan.sections:
+            where = {"sectionTitle": section.title, "sectionIndex": section.index}
+            yield SummaryEvent("text-start", where)
+            parts: list[str] = []
+            stream = self._provider.stream_section(section.request)
+            try:
+                async for piece in stream:
+                    if piece:
+                        parts.append(piece)
+                        yield SummaryEvent("text-delta", {**where, "text": piece})
+            finally:
+                # Stops the provider's work (an HTTP stream) when the client went away.
+                if aclose := getattr(stream, "aclose", None):
+                    await aclose()
+            yield SummaryEvent("text-end", where)
+            self.sections.append({**where, "text": "".join(parts).strip()})
+
+
+async def save(
+    session: AsyncSession, plan: SummaryPlan, sections: Sequence[dict[str, Any]]
+) -> Summary:
+    assert plan.patient_id is not None  # a plan with a problem writes nothing
+    summary = Summary(
+        id=new_ulid("sum"),
+        tenant_id=plan.tenant_id,
+        patient_id=plan.patient_id,
+        patient_key=plan.patient_key,
+        template_id=plan.template_id,
+        status=SUCCESS,
+        sections=[dict(section) for section in sections],
+        created_by=plan.actor,
+    )
+    session.add(summary)
+    await session.flush()
+    return summary
+
+
+async def get(session: AsyncSession, tenant_id: str, summary_id: str) -> Summary:
+    summary = await session.get(Summary, summary_id)
+    if summary is None or summary.tenant_id != tenant_id:
+        raise NotFoundError("Summary not found", code="summary_not_found")
+    return summary
+
+
+async def list_for_patient(
+    session: AsyncSession, tenant_id: str, patient_key: str
+) -> Sequence[Summary]:
+    """The patient's summaries, newest first."""
+    query = (
+        select(Summary)
+        .where(Summary.tenant_id == tenant_id, Summary.patient_key == patient_key)
+        .order_by(Summary.created_at.desc(), Summary.id.desc())
+    )
+    return (await session.scalars(query)).all()
+
+
+class _Gauge:
+    """Summary streams being written right now (a client that left must bring it down)."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    @contextmanager
+    def tracking(self) -> Iterator[None]:
+        self.value += 1
+        try:
+            yield
+        finally:
+            self.value -= 1
+
+
+streams_in_progress = _Gauge()

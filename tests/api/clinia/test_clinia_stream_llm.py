@@ -1,0 +1,140 @@
+"""Summary streams over a real socket with an OpenAI-compatible provider (a local fake server).
+
+The model's tokens are the deltas; a client that leaves mid-stream stops the work and nothing is
+stored; a long silence gets keep-alive comments; a model failing mid-stream ends it in error.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from fastapi import FastAPI
+from httpx_sse import aconnect_sse
+from pydantic import SecretStr
+
+from scribe.auth.service import IssuedKey
+from scribe.config import CliniaSettings, LLMSettings, Settings
+from scribe.main import create_app
+from scribe.summaries import service as summary_service
+from tests.api.clinia.conftest import Clinia, clinia_client, eventually, payloads, serve
+from tests.providers.llm.fake_server import FakeChatServer, Scripted, deltas
+
+HPI = "clinia-hpi-medications"
+# Keep-alives this often, so a one-second silence shows some.
+KEEPALIVE = 0.2
+
+
+@pytest.fixture(scope="module")
+def chat_server() -> Iterator[FakeChatServer]:
+    server = FakeChatServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+async def app(settings: Settings, chat_server: FakeChatServer) -> AsyncIterator[FastAPI]:
+    llm = LLMSettings(
+        provider="openai",
+        base_url=chat_server.base_url,
+        model="test-model",
+        api_key=SecretStr("sk-test"),
+        timeout_seconds=60.0,
+        max_retries=0,
+    )
+    # Its own queue: on PostgreSQL the suite's main app runs a worker on the default one.
+    jobs = settings.jobs.model_copy(update={"queue_name": "clinia-llm-tests"})
+    clinia = CliniaSettings(keepalive_seconds=KEEPALIVE)
+    app = create_app(settings.model_copy(update={"llm": llm, "jobs": jobs, "clinia": clinia}))
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture(scope="module")
+async def base_url(app: FastAPI) -> AsyncIterator[str]:
+    async with serve(app) as url:
+        yield url
+
+
+@pytest.fixture
+def server(chat_server: FakeChatServer) -> FakeChatServer:
+    chat_server.reset()
+    return chat_server
+
+
+@pytest.fixture
+async def clinia(base_url: str, tenant_key: IssuedKey) -> AsyncIterator[Clinia]:
+    async with clinia_client(None, tenant_key.api_key, base_url) as client:
+        yield Clinia(client)
+
+
+async def ingested(clinia: Clinia) -> str:
+    patient = f"patient-{uuid.uuid4().hex[:8]}"
+    await clinia.ingested(patient)
+    return patient
+
+
+async def test_the_models_tokens_are_the_deltas(clinia: Clinia, server: FakeChatServer) -> None:
+    patient = await ingested(clinia)
+    server.reply(deltas(["Type 2", " diabetes", "."]), deltas(["Lisinopril", " 10 mg."]))
+    parsed = payloads(await clinia.summarize(patient, HPI))
+    texts = [
+        (e["payload"]["sectionIndex"], e["payload"]["text"])
+        for e in parsed
+        if "text" in e["payload"]
+    ]
+    assert texts == [(0, "Type 2"), (0, " diabetes"), (0, "."), (1, "Lisinopril"), (1, " 10 mg.")]
+    assert parsed[-1]["payload"]["status"] == "success"
+    prompt = server.received[1].body["messages"][-1]["content"]
+    assert "Lisinopril 10 mg tablet" in prompt  # the record went to the model
+
+
+async def test_a_client_that_leaves_stops_the_work(clinia: Clinia, server: FakeChatServer) -> None:
+    patient = await ingested(clinia)
+    # The second section's answer is slow to come: the stream is still running when we leave.
+    server.reply(deltas(["History."]), Scripted(delay=30, events=("[DONE]",)))
+    body = {"patientId": patient, "summaryTemplateId": HPI}
+    async with aconnect_sse(clinia.client, "POST", "/ai/v1/summaries", json=body) as source:
+        received = []
+        async for event in source.aiter_sse():
+            received.append(json.loads(event.data)["type"])
+            if len(received) == 2:
+                break
+    assert received == ["text-start", "text-delta"]
+    await eventually(lambda: summary_service.streams_in_progress.value == 0)
+    listed = await clinia.client.get("/ai/v1/summaries", params={"patientId": patient})
+    assert listed.json() == {"data": []}
+
+
+async def test_keepalive_comments_fill_long_silences(
+    clinia: Clinia, server: FakeChatServer
+) -> None:
+    patient = await ingested(clinia)
+    server.reply(Scripted(delay=1.0, events=(_delta("Slow."), "[DONE]")), deltas(["Fast."]))
+    body = {"patientId": patient, "summaryTemplateId": HPI}
+    async with clinia.client.stream("POST", "/ai/v1/summaries", json=body) as response:
+        lines = [line async for line in response.aiter_lines()]
+    assert ": ping" in lines
+    assert lines.index(": ping") > lines.index("id: 1")  # after text-start, before the text
+    assert json.loads(lines[-2].removeprefix("data: "))["payload"]["status"] == "success"
+
+
+async def test_a_model_failing_mid_stream_ends_it_with_an_error(
+    clinia: Clinia, server: FakeChatServer
+) -> None:
+    patient = await ingested(clinia)
+    server.reply(deltas(["Partial"], done=False, then=("{not json",)))
+    parsed = payloads(await clinia.summarize(patient, HPI))
+    assert [e["type"] for e in parsed] == ["text-start", "text-delta", "summary-end"]
+    end = parsed[-1]["payload"]
+    assert end["status"] == "error"
+    assert end["error"].startswith("Summary generation failed")
+    listed = await clinia.client.get("/ai/v1/summaries", params={"patientId": patient})
+    assert listed.json() == {"data": []}
+
+
+def _delta(text: str) -> str:
+    return json.dumps({"choices": [{"index": 0, "delta": {"content": text}}]})
