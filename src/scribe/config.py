@@ -93,6 +93,15 @@ class LimitSettings(BaseModel):
     # Corti answers a transcript in the create response when it is ready within this long,
     # else 202 with the transcript still processing (as the real API does after 25 s).
     corti_sync_transcript_seconds: float = Field(default=25.0, ge=0)
+    # Omniloy Codify: medical_note and the decoded pdf_file (its base64 JSON body may be larger
+    # than json_body_bytes; the route's own cap follows from these two).
+    codify_note_bytes: int = Field(default=50 * 1024, gt=0)
+    codify_pdf_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+
+    @property
+    def codify_body_bytes(self) -> int:
+        """A JSON body carrying a full-size note and PDF (base64 adds a third), with slack."""
+        return self.codify_pdf_bytes * 4 // 3 + self.codify_note_bytes + 64 * 1024
 
 
 class OutboundSettings(BaseModel):

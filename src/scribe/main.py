@@ -17,12 +17,14 @@ from scribe.api.clinia.router import router as clinia_router
 from scribe.api.corti import auth as corti_auth
 from scribe.api.corti import errors as corti_errors
 from scribe.api.corti.router import router as corti_router
+from scribe.api.corti.stream import router as corti_stream_router
 from scribe.api.invox import auth as invox_auth
 from scribe.api.invox import errors as invox_errors
 from scribe.api.invox.router import router as invox_router
 from scribe.api.nabla import errors as nabla_errors
 from scribe.api.nabla.router import router as nabla_router
 from scribe.api.omniloy import errors as omniloy_errors
+from scribe.api.omniloy.codify import router as codify_router
 from scribe.api.omniloy.router import router as omniloy_router
 from scribe.config import Settings
 from scribe.dependencies import has_valid_bearer
@@ -71,10 +73,16 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
     errors.register_dialect(app, "/api/v1", invox_errors.render, invox_auth.has_valid_credentials)
     app.include_router(ops.router)
     app.include_router(omniloy_router)
+    app.include_router(codify_router)
     app.include_router(corti_auth.login_router)
     app.include_router(corti_router)
+    app.include_router(corti_stream_router)
     app.include_router(nabla_router)
     app.include_router(clinia_router)
     app.include_router(invox_router)
-    app.add_middleware(RequestContextMiddleware, json_body_bytes=settings.limits.json_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        json_body_bytes=settings.limits.json_body_bytes,
+        route_caps={"/v1/codify": settings.limits.codify_body_bytes},
+    )
     return app

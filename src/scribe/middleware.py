@@ -24,9 +24,13 @@ _JSON_TYPES = ("application/json", "text/", "application/x-www-form-urlencoded")
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, json_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, json_body_bytes: int, route_caps: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.json_body_bytes = json_body_bytes
+        # Routes whose JSON legitimately carries more (Codify's base64 PDF), by exact path.
+        self.route_caps = route_caps or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,7 +57,8 @@ class RequestContextMiddleware:
             if _UPLOAD_PATH.search(scope["path"]):
                 capped = receive  # streamed to storage under the upload route's own limits
             else:
-                capped = _capped(receive, headers, self.json_body_bytes)
+                limit = self.route_caps.get(scope["path"].rstrip("/"), self.json_body_bytes)
+                capped = _capped(receive, headers, limit)
             await self.app(scope, capped, send_wrapper)
         finally:
             elapsed_ms = round((time.perf_counter() - started) * 1000, 2)

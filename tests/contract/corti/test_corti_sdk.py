@@ -230,3 +230,30 @@ def test_official_corti_sdk_runs_the_seed_workflow(node: str, server: Server) ->
             f"exit {result.returncode}. " + _report(result.stdout, result.stderr, server),
             pytrace=False,
         )
+
+
+def test_official_corti_sdk_streams_audio_over_the_websocket(node: str, server: Server) -> None:
+    """The SDK's stream client: config, Ogg/Opus chunks, transcript messages, end, ENDED."""
+    client_id, api_key = _credentials(server)
+    env = {
+        **os.environ,
+        "CORTI_BASE_URL": server.base_url,
+        "CORTI_TENANT": TENANT,
+        "CORTI_CLIENT_ID": client_id,
+        "CORTI_CLIENT_SECRET": api_key,
+        "CORTI_AUDIO": str(TESTS / "data" / "audio" / "knee_visit.ogg"),
+        "NO_COLOR": "1",
+    }
+    result = subprocess.run(
+        [node, str(HERE / "stream.mjs")],
+        cwd=HERE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=WORKFLOW_TIMEOUT_S,
+    )
+    if result.returncode != 0 or '"ok":true' not in result.stdout:
+        pytest.fail(
+            f"exit {result.returncode}. " + _report(result.stdout, result.stderr, server),
+            pytrace=False,
+        )

@@ -1,0 +1,28 @@
+"""The official ICD-10-CM code set, as shipped by the simple-icd-10-cm package."""
+
+from __future__ import annotations
+
+import warnings
+
+# The package reads its data with a deprecated importlib call at import time; the warning is
+# about its own internals, not ours, so it is silenced for that import only.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import simple_icd_10_cm as _cm  # type: ignore[import-untyped]
+
+
+def normalise(code: str) -> str:
+    """Upper-case a code and put its dot back ("e119" -> "E11.9")."""
+    raw = code.strip().upper().replace(".", "")
+    return raw if len(raw) <= 3 else f"{raw[:3]}.{raw[3:]}"
+
+
+def is_code(code: str) -> bool:
+    """Tell whether code is a billable (leaf) ICD-10-CM diagnosis code."""
+    candidate = normalise(code)
+    return bool(candidate) and bool(_cm.is_valid_item(candidate)) and bool(_cm.is_leaf(candidate))
+
+
+def description(code: str) -> str:
+    """Return the official description of a valid code."""
+    return str(_cm.get_description(normalise(code)))

@@ -1,0 +1,1 @@
+"""ICD-10-CM coding of clinical notes (Omniloy Codify)."""
