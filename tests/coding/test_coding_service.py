@@ -6,6 +6,7 @@ import base64
 
 import pytest
 
+from scribe.clinical.coding import ProposedCode, code_note
 from scribe.coding import service
 from scribe.errors import BadRequestError, PayloadTooLargeError
 
@@ -29,3 +30,14 @@ class TestCheckNote:
         service.check_note("é" * 25, limit=50)
         with pytest.raises(PayloadTooLargeError):
             service.check_note("é" * 26, limit=50)
+
+
+def test_a_proposal_cannot_overturn_the_coders_discard() -> None:
+    note = "ASSESSMENT AND PLAN\n\nHe denies chest pain.\n\nAsthma, stable."
+    embedded = code_note(note)
+    assert "R07.89" in {item.code for item in embedded.discarded}
+    # The quote is really in the note, but it is a negation: the coder's reason stands.
+    proposal = ProposedCode("R07.89", "He denies chest pain.", 90.0)
+    merged = service.merge_proposals(embedded, [proposal], note)
+    assert "R07.89" not in {item.code for item in merged.final}
+    assert any(item.code == "R07.89" for item in merged.discarded)

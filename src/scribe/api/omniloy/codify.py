@@ -81,7 +81,7 @@ async def codify(
     if body.medical_note:
         coding_service.check_note(body.medical_note, limits.codify_note_bytes)
     pdf = decode_pdf(body.pdf_file.data, limits.codify_pdf_bytes) if body.pdf_file else None
-    outcome = await coding_service.codify(body.medical_note, pdf, body.model)
+    outcome = await coding_service.codify(body.medical_note, pdf, body.model, runtime.text)
     note_audit_ids(request, run_id=outcome.run_id)
     return CodifyResponse(
         final_code_assessments=[_out(item) for item in outcome.final],

@@ -11,6 +11,9 @@ Each is a one-method Protocol, so an adapter can answer one or more::
 
     values = await provider.fill_fields(FieldsRequest(summary, fields))
     values["398DC0DF"]  # 38.5, True, ("ibuprofen 400 mg",), "acute bronchitis" or None
+
+    proposals = await provider.propose_codes(CodingRequest(note_text))
+    proposals[0]  # ProposedCode("I10", "Hypertension.", 95.0): unvalidated, see coding.service
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from scribe.clinical.coding import ProposedCode
 from scribe.clinical.fields import FieldSpec, FieldType, FieldValue
 from scribe.clinical.summary import SourceItem, SourceKind
 from scribe.clinical.types import NoteDraft, NoteStyle, TemplateSpec, Utterance
@@ -26,6 +30,8 @@ from scribe.clinical.types import NoteDraft, NoteStyle, TemplateSpec, Utterance
 __all__ = [
     "ChatRequest",
     "ChatResponder",
+    "CodeProposer",
+    "CodingRequest",
     "FieldFiller",
     "FieldSpec",
     "FieldType",
@@ -34,6 +40,7 @@ __all__ = [
     "FieldsRequest",
     "NoteRequest",
     "NoteWriter",
+    "ProposedCode",
     "SectionSummarizer",
     "SourceItem",
     "SourceKind",
@@ -80,6 +87,13 @@ class FieldsRequest:
     language: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CodingRequest:
+    """A clinical note (and/or a PDF's text) to propose ICD-10-CM codes for."""
+
+    text: str
+
+
 class NoteWriter(Protocol):
     """Writes a note for a template from transcript utterances.
 
@@ -118,7 +132,19 @@ class FieldFiller(Protocol):
     async def fill_fields(self, request: FieldsRequest) -> FieldValues: ...
 
 
-class TextProvider(NoteWriter, ChatResponder, SectionSummarizer, FieldFiller, Protocol):
+class CodeProposer(Protocol):
+    """Proposes ICD-10-CM codes for a note, each with a verbatim quote of its evidence.
+
+    Proposals are not trusted: the caller checks them against the code set and the note
+    (``coding.service``). Raises ``ProviderError`` when the provider fails.
+    """
+
+    async def propose_codes(self, request: CodingRequest) -> list[ProposedCode]: ...
+
+
+class TextProvider(
+    NoteWriter, ChatResponder, SectionSummarizer, FieldFiller, CodeProposer, Protocol
+):
     """A provider that answers every question (what the runtime holds)."""
 
     name: str

@@ -7,14 +7,17 @@ from collections.abc import AsyncIterator
 import anyio
 
 from scribe import clinical
+from scribe.clinical.coding import code_note
 from scribe.clinical.fields import fill_fields
 from scribe.clinical.summary import summarize_section
 from scribe.clinical.types import NoteDraft
 from scribe.providers.llm.base import (
     ChatRequest,
+    CodingRequest,
     FieldsRequest,
     FieldValues,
     NoteRequest,
+    ProposedCode,
     SummaryRequest,
 )
 
@@ -48,6 +51,14 @@ class ExtractiveProvider:
 
     async def fill_fields(self, request: FieldsRequest) -> FieldValues:
         return await anyio.to_thread.run_sync(lambda: fill_fields(request.source, request.fields))
+
+    async def propose_codes(self, request: CodingRequest) -> list[ProposedCode]:
+        """The embedded coder's final codes, so a fallback proposes what the coder found."""
+        result = await anyio.to_thread.run_sync(lambda: code_note(request.text))
+        return [
+            ProposedCode(item.code, item.justification, item.confidence_percent)
+            for item in result.final
+        ]
 
     async def aclose(self) -> None:
         """Nothing to release: the engine holds no connections."""

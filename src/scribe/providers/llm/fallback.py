@@ -26,9 +26,11 @@ from scribe.clinical.types import NoteDraft
 from scribe.providers.base import ProviderError
 from scribe.providers.llm.base import (
     ChatRequest,
+    CodingRequest,
     FieldsRequest,
     FieldValues,
     NoteRequest,
+    ProposedCode,
     SummaryRequest,
     TextProvider,
 )
@@ -36,7 +38,7 @@ from scribe.providers.llm.errors import StreamInterruptedError
 
 logger = logging.getLogger(__name__)
 
-Task = Literal["note", "chat", "summary", "fields"]
+Task = Literal["note", "chat", "summary", "fields", "coding"]
 _T = TypeVar("_T")
 _FAILURES = (ProviderError, TimeoutError)
 
@@ -69,6 +71,13 @@ class FallbackProvider:
             "fields",
             lambda: self.primary.fill_fields(request),
             lambda: self.fallback.fill_fields(request),
+        )
+
+    async def propose_codes(self, request: CodingRequest) -> list[ProposedCode]:
+        return await self._either(
+            "coding",
+            lambda: self.primary.propose_codes(request),
+            lambda: self.fallback.propose_codes(request),
         )
 
     async def stream_section(self, request: SummaryRequest) -> AsyncIterator[str]:

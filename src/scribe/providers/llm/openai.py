@@ -1,8 +1,8 @@
 """Text generation by any chat-completions server (OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp).
 
-Notes and fields come back as JSON held to a schema built from the template or the field list
-(``SCRIBE_LLM__RESPONSE_FORMAT=json_object`` for servers without ``json_schema``); summaries
-stream token by token; chat answers are plain text::
+Notes, fields and code proposals come back as JSON held to a schema (built from the template
+or the field list for the first two; ``SCRIBE_LLM__RESPONSE_FORMAT=json_object`` for servers
+without ``json_schema``); summaries stream token by token; chat answers are plain text::
 
     provider = OpenAIChatProvider(settings.llm)
     draft = await provider.write_note(NoteRequest(utterances, template))
@@ -24,9 +24,11 @@ from scribe.config import LLMSettings
 from scribe.providers.llm import prompts, structured
 from scribe.providers.llm.base import (
     ChatRequest,
+    CodingRequest,
     FieldsRequest,
     FieldValues,
     NoteRequest,
+    ProposedCode,
     SummaryRequest,
 )
 from scribe.providers.llm.client import ChatCompletionsClient
@@ -77,6 +79,17 @@ class OpenAIChatProvider:
             response_format=structured.response_format("template_fields", schema, self._format),
         )
         return structured.parse_fields(content, request.fields)
+
+    async def propose_codes(self, request: CodingRequest) -> list[ProposedCode]:
+        if not request.text.strip():
+            return []
+        content = await self._client.complete(
+            prompts.coding_messages(request),
+            response_format=structured.response_format(
+                "icd10_codes", structured.codes_schema(), self._format
+            ),
+        )
+        return structured.parse_codes(content)
 
     async def aclose(self) -> None:
         await self._client.aclose()

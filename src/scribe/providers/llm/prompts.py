@@ -15,6 +15,7 @@ from typing import Literal, TypedDict
 from scribe.clinical.types import NoteStyle, TemplateSpec, Utterance
 from scribe.providers.llm.base import (
     ChatRequest,
+    CodingRequest,
     FieldSpec,
     FieldsRequest,
     NoteRequest,
@@ -98,6 +99,22 @@ $fields
 Source text:
 $source""")
 
+CODING_SYSTEM = """You are an outpatient medical coder. You assign ICD-10-CM codes to a \
+clinical note.
+Rules:
+- Code only conditions the note states as confirmed for this patient: not negated, not \
+uncertain ("possible", "rule out"), not family history, not resolved.
+- When the note has an assessment or plan, code what it addresses.
+- Use the most specific billable ICD-10-CM code the note supports, with its dot ("E11.9").
+- "justification": the words of the note that support the code, copied exactly as written \
+(a phrase or one sentence). Never paraphrase.
+- "confidence_percent": from 0 to 100, how sure you are the code applies.
+- Answer with JSON only, in this shape: \
+{"codes": [{"code": "...", "justification": "...", "confidence_percent": 90}]}"""
+
+CODING_USER = Template("""Clinical note:
+$text""")
+
 
 def note_messages(request: NoteRequest) -> list[Message]:
     """Messages asking for a note as JSON sections with segment-id provenance."""
@@ -139,6 +156,14 @@ def fields_messages(request: FieldsRequest) -> list[Message]:
         source=request.source,
     )
     return [_message("system", FIELDS_SYSTEM), _message("user", user)]
+
+
+def coding_messages(request: CodingRequest) -> list[Message]:
+    """Messages asking for ICD-10-CM codes with verbatim evidence from the note."""
+    return [
+        _message("system", CODING_SYSTEM),
+        _message("user", CODING_USER.substitute(text=request.text)),
+    ]
 
 
 def _message(role: Literal["system", "user", "assistant"], content: str) -> Message:

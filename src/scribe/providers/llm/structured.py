@@ -13,10 +13,10 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from scribe.clinical.types import DraftSection, NoteDraft, NoteSentence, SectionSpec
-from scribe.providers.llm.base import FieldSpec, FieldValue, NoteRequest
+from scribe.providers.llm.base import FieldSpec, FieldValue, NoteRequest, ProposedCode
 from scribe.providers.llm.errors import EmptyOutputError, InvalidOutputError
 
 ResponseFormat = Literal["json_schema", "json_object"]
@@ -42,6 +42,17 @@ _FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
     "array": {"type": ["array", "null"], "items": {"type": "string"}},
 }
 
+_CODE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "justification": {"type": "string"},
+        "confidence_percent": {"type": "number"},
+    },
+    "required": ["code", "justification", "confidence_percent"],
+    "additionalProperties": False,
+}
+
 
 class _Statement(BaseModel):
     text: str
@@ -54,6 +65,16 @@ class _NoteAnswer(BaseModel):
 
 class _FieldsAnswer(BaseModel):
     fields: dict[str, Any]
+
+
+class _Code(BaseModel):
+    code: str = Field(min_length=1)
+    justification: str
+    confidence_percent: float = Field(allow_inf_nan=False)
+
+
+class _CodesAnswer(BaseModel):
+    codes: list[_Code]
 
 
 def response_format(name: str, schema: dict[str, Any], mode: ResponseFormat) -> dict[str, Any]:
@@ -81,6 +102,11 @@ def fields_schema(fields: Sequence[FieldSpec]) -> dict[str, Any]:
     by_id = {field.id: _field_schema(field) for field in fields}
     values = {"type": "object", "properties": by_id, "required": ids, "additionalProperties": False}
     return _object({"fields": values})
+
+
+def codes_schema() -> dict[str, Any]:
+    """{"codes": [{"code", "justification", "confidence_percent"}]}, every property required."""
+    return _object({"codes": {"type": "array", "items": _CODE}})
 
 
 def _field_schema(field: FieldSpec) -> dict[str, Any]:
@@ -136,6 +162,15 @@ def parse_fields(content: str, fields: Sequence[FieldSpec]) -> dict[str, FieldVa
     """
     answer = _validated(_FieldsAnswer, content)
     return {field.id: coerce(field, answer.fields.get(field.id)) for field in fields}
+
+
+def parse_codes(content: str) -> list[ProposedCode]:
+    """The proposed codes as given: not yet checked against the code set or the note."""
+    answer = _validated(_CodesAnswer, content)
+    return [
+        ProposedCode(item.code.strip(), item.justification.strip(), item.confidence_percent)
+        for item in answer.codes
+    ]
 
 
 def coerce(field: FieldSpec, value: Any) -> FieldValue | None:
