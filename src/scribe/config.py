@@ -161,6 +161,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     enable_docs: bool = True
+    # GET /metrics answers without credentials, like /healthz: keep it off public networks.
+    enable_metrics: bool = True
     llm: LLMSettings = Field(default_factory=LLMSettings)
     asr: ASRSettings = Field(default_factory=ASRSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)

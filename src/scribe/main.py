@@ -72,6 +72,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
     )
     errors.register_dialect(app, "/api/v1", invox_errors.render, invox_auth.has_valid_credentials)
     app.include_router(ops.router)
+    if settings.enable_metrics:
+        app.include_router(ops.metrics_router)
     app.include_router(omniloy_router)
     app.include_router(codify_router)
     app.include_router(corti_auth.login_router)

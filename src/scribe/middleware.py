@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from scribe.auth import service as auth_service
 from scribe.auth.service import Principal
 from scribe.logs import request_id_var
+from scribe.metrics import Metrics
 
 logger = logging.getLogger("scribe.access")
 
@@ -61,7 +62,8 @@ class RequestContextMiddleware:
                 capped = _capped(receive, headers, limit)
             await self.app(scope, capped, send_wrapper)
         finally:
-            elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+            elapsed = time.perf_counter() - started
+            elapsed_ms = round(elapsed * 1000, 2)
             route = _route_template(scope)
             logger.info(
                 "request",
@@ -72,6 +74,8 @@ class RequestContextMiddleware:
                     "duration_ms": elapsed_ms,
                 },
             )
+            if metrics := _metrics_of(scope):
+                metrics.observe_request(scope["method"], route, status["code"], elapsed)
             await _audit(scope, route, status["code"])
             request_id_var.reset(token)
 
@@ -105,6 +109,13 @@ def _route_template(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
     return str(path) if path else "<unmatched>"
+
+
+def _metrics_of(scope: Scope) -> Metrics | None:
+    # Absent before the lifespan has built the runtime (and in apps without one).
+    runtime = getattr(getattr(scope.get("app"), "state", None), "runtime", None)
+    metrics = getattr(runtime, "metrics", None)
+    return metrics if isinstance(metrics, Metrics) else None
 
 
 async def _audit(scope: Scope, route: str, status_code: int) -> None:

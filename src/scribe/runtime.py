@@ -21,6 +21,7 @@ from scribe.db import create_engine, create_sessionmaker
 from scribe.jobs import procrastinate_app, runner
 from scribe.jobs import service as job_service
 from scribe.jobs.queue import InProcessQueue, JobQueue, ProcrastinateQueue
+from scribe.metrics import Metrics
 from scribe.providers.asr import ManagedRecognizer, build_recognizer
 from scribe.providers.llm import build_text_provider
 from scribe.providers.llm.base import TextProvider
@@ -41,6 +42,7 @@ class Runtime:
     token_secret: bytes = b""
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     procrastinate: Any = None
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 @asynccontextmanager

@@ -1,16 +1,24 @@
-"""Operations routes: liveness and readiness."""
+"""Operations routes: liveness, readiness and Prometheus metrics.
+
+``metrics_router`` is included only with ``SCRIBE_ENABLE_METRICS`` (otherwise /metrics is a 404).
+Like /healthz it needs no credentials, so operators keep it off public networks.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from scribe.dependencies import RuntimeDep
+from scribe.jobs import service as job_service
+from scribe.metrics import CONTENT_TYPE
+from scribe.providers.llm.fallback import FallbackProvider
 
 router = APIRouter(tags=["Operations"])
+metrics_router = APIRouter(tags=["Operations"])
 
 
 @router.get("/healthz")
@@ -33,6 +41,18 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
     ready = checks["database"] == "ok" and checks["queue"] == "ok"
     body = {"status": "ok" if ready else "unavailable", "checks": checks}
     return JSONResponse(body, status_code=200 if ready else 503)
+
+
+@metrics_router.get(
+    "/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}}
+)
+async def metrics(runtime: RuntimeDep) -> Response:
+    """Prometheus metrics of this process, plus job queue depth (no credentials: keep private)."""
+    async with runtime.sessionmaker() as session:
+        jobs = await job_service.count_unfinished(session)
+    fallbacks = runtime.text.fallbacks.items() if isinstance(runtime.text, FallbackProvider) else ()
+    body = runtime.metrics.render(jobs=jobs, fallbacks=fallbacks)
+    return Response(body, media_type=CONTENT_TYPE)
 
 
 async def _database(runtime: RuntimeDep) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,7 @@ async def _hold_until_due(runtime: Runtime, job_id: str) -> None:
 
 
 async def _run(runtime: Runtime, job_id: str, attempt: int) -> None:
+    started = time.perf_counter()
     try:
         async with runtime.sessionmaker() as session:
             job = await session.get_one(Job, job_id)
@@ -95,16 +97,19 @@ async def _run(runtime: Runtime, job_id: str, attempt: int) -> None:
             if await service.finish(session, job_id, attempt, result=result):
                 _audit(session, job, "completed")
                 await service.commit_and_enqueue(session, runtime.queue.enqueue)
+                runtime.metrics.observe_job(job.kind, "completed", time.perf_counter() - started)
                 logger.info("job completed", extra={"job_id": job_id, "kind": job.kind})
     except ScribeError as exc:
-        await _record_failure(runtime, job_id, attempt, exc)
+        await _record_failure(runtime, job_id, attempt, exc, started=started)
     except Exception as exc:
         logger.exception("job failed", extra={"job_id": job_id})
         reason = f"Unexpected {type(exc).__name__} while running the job"
-        await _record_failure(runtime, job_id, attempt, ScribeError(reason))
+        await _record_failure(runtime, job_id, attempt, ScribeError(reason), started=started)
 
 
-async def _record_failure(runtime: Runtime, job_id: str, attempt: int, error: ScribeError) -> None:
+async def _record_failure(
+    runtime: Runtime, job_id: str, attempt: int, error: ScribeError, *, started: float | None = None
+) -> None:
     async with runtime.sessionmaker() as session:
         if await service.finish(session, job_id, attempt, error=(error.error_code, error.message)):
             job = await session.get_one(Job, job_id)
@@ -113,6 +118,8 @@ async def _record_failure(runtime: Runtime, job_id: str, attempt: int, error: Sc
                 await hook(session, job, error)
             # A hook may create follow-up jobs (an error callback): hand them over on commit.
             await service.commit_and_enqueue(session, runtime.queue.enqueue)
+            elapsed = None if started is None else time.perf_counter() - started
+            runtime.metrics.observe_job(job.kind, "failed", elapsed)
     logger.warning("job failed", extra={"job_id": job_id, "error_code": error.error_code})
 
 

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scribe.db import utcnow
@@ -122,6 +122,16 @@ async def orphaned(session: AsyncSession, *, stale_before: datetime) -> list[str
         )
     )
     return list(rows)
+
+
+async def count_unfinished(session: AsyncSession) -> dict[str, int]:
+    """How many jobs are queued and running, across tenants (one indexed COUNT)."""
+    rows = await session.execute(
+        select(Job.status, func.count())
+        .where(Job.status.in_((QUEUED, RUNNING)))
+        .group_by(Job.status)
+    )
+    return {QUEUED: 0, RUNNING: 0, **{status: int(count) for status, count in rows}}
 
 
 async def get_status(session: AsyncSession, job_id: str) -> str | None:

@@ -31,6 +31,7 @@ async def transcribe_recording(ctx: JobContext) -> dict[str, Any]:
     # Release the connection while the recogniser works: it can take minutes.
     await ctx.session.commit()
     result = await service.recognize(ctx.runtime.asr, request)
+    ctx.runtime.metrics.observe_real_time_factor(result.details.get("real_time_factor"))
     service.complete(transcript, result)
     await ctx.session.flush()
     return {"transcript_id": transcript.id, "segments": len(result.segments)}
