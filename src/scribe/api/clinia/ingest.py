@@ -8,17 +8,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
-from scribe.api.clinia import uploads
 from scribe.api.clinia.auth import PrincipalDep
 from scribe.api.clinia.schemas import BundleIngest, IngestStarted, IngestStatus
 from scribe.api.errors import describe_validation
+from scribe.api.multipart import StreamingForm, boundary_of
 from scribe.auth.service import Principal
 from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids
-from scribe.errors import BadRequestError, UnsupportedMediaTypeError
+from scribe.errors import BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError
 from scribe.patients import documents
 from scribe.patients import service as patient_service
 from scribe.patients.models import IngestionRun
 from scribe.runtime import Runtime
+
+# Text fields are short (an id); this bounds what the form may hold besides the file.
+FORM_FIELD_BYTES = 64 * 1024
 
 router = APIRouter(tags=["Clinia ingestion"])
 _FILE = {"type": "string", "format": "binary"}
@@ -85,10 +88,13 @@ async def _ingest_bundle(
 async def _ingest_document(
     request: Request, session: SessionDep, runtime: Runtime, principal: Principal
 ) -> IngestionRun:
-    form = uploads.MultipartForm(
-        request.stream(), uploads.boundary_of(request.headers["content-type"])
+    form = StreamingForm(
+        request.stream(),
+        boundary_of(request.headers["content-type"]),
+        field_bytes=FORM_FIELD_BYTES,
+        too_large=PayloadTooLargeError,
     )
-    await form.find_file()
+    await form.find_file("The multipart body has no file part (field 'file')")
     content_type = (form.content_type or "").split(";")[0].strip().lower()
     if content_type not in (documents.PDF, documents.TIFF):
         raise UnsupportedMediaTypeError("The file must be application/pdf or image/tiff")
@@ -96,13 +102,13 @@ async def _ingest_document(
     stored = await patient_service.store_document(
         runtime.blobs,
         principal.tenant_id,
-        form.file_chunks(),
+        form.chunks(),
         content_type,
         filename=form.filename,
         max_bytes=runtime.settings.clinia.document_bytes,
     )
     try:
-        await form.finish()
+        await form.rest()
         patient_key = patient_key or _patient_key(form.fields, required=True)
     except Exception:
         await runtime.blobs.delete(stored.blob.key)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from scribe.api.errors import describe_validation
+from scribe.api.multipart import StreamingForm
 from scribe.api.nabla import form as listen_form
 from scribe.api.nabla import schemas, views
 from scribe.api.nabla.options import Options, options_of, write_draft
@@ -187,7 +188,7 @@ def _listen_options(raw: str | None) -> Options:
 
 
 async def _store_upload(
-    session: AsyncSession, runtime: Runtime, principal: Principal, form: listen_form.ListenForm
+    session: AsyncSession, runtime: Runtime, principal: Principal, form: StreamingForm
 ) -> Recording:
     media_type = (form.content_type or "").split(";")[0].strip().lower()
     if not media_type.startswith("audio/"):
