@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth import service as auth_service
+from scribe.auth import tokens
 from scribe.auth.service import Principal
 from scribe.errors import UnauthorizedError
 from scribe.jobs import service as job_service
@@ -48,14 +49,30 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-async def has_valid_bearer(request: Request) -> bool:
-    """Whether the request's Bearer key is valid (checked outside any route's session)."""
-    token = bearer_token(request)
-    if token is None:
+async def is_valid_key(request: Request, key: str | None) -> bool:
+    """Whether an API key is valid (checked outside any route's session, for 401-before-400)."""
+    if key is None:
         return False
     runtime = get_runtime(request)
     async with runtime.sessionmaker() as session:
-        return await runtime.principals.authenticate(session, token) is not None
+        return await runtime.principals.authenticate(session, key) is not None
+
+
+async def has_valid_bearer(request: Request) -> bool:
+    """Whether the request's Bearer key is valid."""
+    return await is_valid_key(request, bearer_token(request))
+
+
+async def has_valid_token_or_key(request: Request, audience: str) -> bool:
+    """Whether the Bearer credential is a valid login token for ``audience`` or a valid key."""
+    credential = bearer_token(request)
+    if credential is None or not tokens.looks_like_token(credential):
+        return await is_valid_key(request, credential)
+    try:
+        tokens.verify(get_runtime(request).token_secret, credential, audience=audience)
+    except tokens.InvalidTokenError:
+        return False
+    return True
 
 
 async def bearer_principal(request: Request, session: SessionDep) -> Principal:

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from scribe.auth.service import Principal
-from scribe.dependencies import SessionDep, bearer_token, get_runtime
+from scribe.dependencies import SessionDep, bearer_token, get_runtime, is_valid_key
 from scribe.errors import UnauthorizedError
 
 
@@ -22,13 +22,8 @@ def api_key_of(request: Request) -> str | None:
 
 
 async def has_valid_key(request: Request) -> bool:
-    """Whether the request carries a valid key (checked outside any route's session)."""
-    key = api_key_of(request)
-    if key is None:
-        return False
-    runtime = get_runtime(request)
-    async with runtime.sessionmaker() as session:
-        return await runtime.principals.authenticate(session, key) is not None
+    """Whether the request carries a valid key (for 401-before-400)."""
+    return await is_valid_key(request, api_key_of(request))
 
 
 async def clinia_principal(

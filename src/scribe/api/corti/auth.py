@@ -18,7 +18,14 @@ from fastapi.responses import JSONResponse, Response
 from scribe.auth import service as auth_service
 from scribe.auth import tokens
 from scribe.auth.service import Principal
-from scribe.dependencies import RuntimeDep, SessionDep, bearer_principal, bearer_token, get_runtime
+from scribe.dependencies import (
+    RuntimeDep,
+    SessionDep,
+    bearer_principal,
+    bearer_token,
+    get_runtime,
+    has_valid_token_or_key,
+)
 from scribe.errors import ForbiddenError, ScribeError, UnauthorizedError
 
 AUDIENCE = "corti"
@@ -119,18 +126,7 @@ def _from_token(request: Request, token: str) -> Principal:
 
 async def has_valid_credentials(request: Request) -> bool:
     """Whether the request carries a valid token or API key (for 401-before-400)."""
-    token = bearer_token(request)
-    if token is None:
-        return False
-    if tokens.looks_like_token(token):
-        try:
-            _from_token(request, token)
-        except UnauthorizedError:
-            return False
-        return True
-    runtime = get_runtime(request)
-    async with runtime.sessionmaker() as session:
-        return await runtime.principals.authenticate(session, token) is not None
+    return await has_valid_token_or_key(request, AUDIENCE)
 
 
 PrincipalDep = Annotated[Principal, Depends(corti_principal)]

@@ -20,7 +20,13 @@ from fastapi import Depends, Request
 from scribe.auth import service as auth_service
 from scribe.auth import tokens
 from scribe.auth.service import Principal
-from scribe.dependencies import SessionDep, bearer_principal, bearer_token, get_runtime
+from scribe.dependencies import (
+    SessionDep,
+    bearer_principal,
+    bearer_token,
+    get_runtime,
+    has_valid_token_or_key,
+)
 from scribe.errors import ForbiddenError, UnauthorizedError
 
 AUDIENCE = "invox"
@@ -91,19 +97,7 @@ def _issued_elsewhere(secret: bytes, token: str) -> bool:
 
 async def has_valid_credentials(request: Request) -> bool:
     """Whether the request carries a valid token or API key (for 401-before-400)."""
-    token = bearer_token(request)
-    if token is None:
-        return False
-    if tokens.looks_like_token(token):
-        secret = get_runtime(request).token_secret
-        try:
-            tokens.verify(secret, token, audience=AUDIENCE)
-        except tokens.InvalidTokenError:
-            return False
-        return True
-    runtime = get_runtime(request)
-    async with runtime.sessionmaker() as session:
-        return await runtime.principals.authenticate(session, token) is not None
+    return await has_valid_token_or_key(request, AUDIENCE)
 
 
 PrincipalDep = Annotated[Principal, Depends(invox_principal)]
