@@ -8,47 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import threading
-import time
 from collections.abc import Mapping, Sequence
 
-import uvicorn
-from starlette.applications import Starlette
-from starlette.routing import BaseRoute
-
 from scribe.outbound import IPAddress
+from tests.local_http import LocalServer
 
-_STARTUP_SECONDS = 10.0
-
-
-class LocalServer:
-    def __init__(self, routes: Sequence[BaseRoute]) -> None:
-        self.app = Starlette(routes=list(routes))
-        self.port = 0
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
-
-    def start(self) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, log_level="warning", lifespan="off", ws="none", timeout_graceful_shutdown=1
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]})
-        self._thread.start()
-        deadline = time.monotonic() + _STARTUP_SECONDS
-        while not self._server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join()
+__all__ = ["LocalServer", "StaticResolver"]
 
 
 class StaticResolver:

@@ -8,21 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
-import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-_STARTUP_SECONDS = 10.0
+from tests.local_http import LocalServer
 
 
 @dataclass(frozen=True)
@@ -67,8 +62,7 @@ class FakeChatServer:
     def __init__(self) -> None:
         self.script: deque[Scripted] = deque()
         self.received: list[Received] = []
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._local: LocalServer | None = None
         self.port = 0
 
     @property
@@ -83,24 +77,13 @@ class FakeChatServer:
         self.received.clear()
 
     def start(self) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["POST"])])
-        config = uvicorn.Config(
-            app, log_level="warning", lifespan="off", ws="none", timeout_graceful_shutdown=1
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]})
-        self._thread.start()
-        deadline = time.monotonic() + _STARTUP_SECONDS
-        while not self._server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
+        self._local = LocalServer([Route("/{path:path}", self._handle, methods=["POST"])])
+        self._local.start()
+        self.port = self._local.port
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join()
+        if self._local is not None:
+            self._local.stop()
 
     async def _handle(self, request: Request) -> Response:
         self.received.append(
