@@ -13,13 +13,12 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from fastapi import FastAPI
 from httpx_sse import aconnect_sse
-from pydantic import SecretStr
 
 from scribe.auth.service import IssuedKey
-from scribe.config import CliniaSettings, LLMSettings, Settings
-from scribe.main import create_app
+from scribe.config import CliniaSettings, Settings
 from scribe.summaries import service as summary_service
 from tests.api.clinia.conftest import Clinia, clinia_client, eventually, payloads, serve
+from tests.providers.llm.apps import app_with_model, running_chat_server
 from tests.providers.llm.fake_server import FakeChatServer, Scripted, deltas
 
 HPI = "clinia-hpi-medications"
@@ -29,27 +28,19 @@ KEEPALIVE = 0.2
 
 @pytest.fixture(scope="module")
 def chat_server() -> Iterator[FakeChatServer]:
-    server = FakeChatServer()
-    server.start()
-    yield server
-    server.stop()
+    with running_chat_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 async def app(settings: Settings, chat_server: FakeChatServer) -> AsyncIterator[FastAPI]:
-    llm = LLMSettings(
-        provider="openai",
-        base_url=chat_server.base_url,
-        model="test-model",
-        api_key=SecretStr("sk-test"),
+    async with app_with_model(
+        settings,
+        chat_server,
+        queue_name="clinia-llm-tests",
         timeout_seconds=60.0,
-        max_retries=0,
-    )
-    # Its own queue: on PostgreSQL the suite's main app runs a worker on the default one.
-    jobs = settings.jobs.model_copy(update={"queue_name": "clinia-llm-tests"})
-    clinia = CliniaSettings(keepalive_seconds=KEEPALIVE)
-    app = create_app(settings.model_copy(update={"llm": llm, "jobs": jobs, "clinia": clinia}))
-    async with app.router.lifespan_context(app):
+        clinia=CliniaSettings(keepalive_seconds=KEEPALIVE),
+    ) as app:
         yield app
 
 

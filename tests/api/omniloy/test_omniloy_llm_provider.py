@@ -8,13 +8,12 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from pydantic import SecretStr
 
 from scribe.auth.service import IssuedKey
-from scribe.config import LLMSettings, Settings
-from scribe.main import create_app
+from scribe.config import Settings
 from scribe.providers.llm import FallbackProvider
 from tests.conftest import client_for
+from tests.providers.llm.apps import app_with_model, running_chat_server
 from tests.providers.llm.fake_server import FakeChatServer, Scripted, completion, json_completion
 
 VISIT = (Path(__file__).parents[2] / "data" / "visit_knee.txt").read_text()
@@ -28,27 +27,13 @@ SECTIONS = {
 
 @pytest.fixture(scope="module")
 def chat_server() -> Iterator[FakeChatServer]:
-    server = FakeChatServer()
-    server.start()
-    yield server
-    server.stop()
+    with running_chat_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 async def app(settings: Settings, chat_server: FakeChatServer) -> AsyncIterator[FastAPI]:
-    llm = LLMSettings(
-        provider="openai",
-        base_url=chat_server.base_url,
-        model="test-model",
-        api_key=SecretStr("sk-test"),
-        timeout_seconds=5.0,
-        max_retries=0,
-    )
-    # Its own queue: on PostgreSQL the suite's main app runs a worker too, and a job it took
-    # would be written by that app's embedded engine instead of this app's provider.
-    jobs = settings.jobs.model_copy(update={"queue_name": "llm-provider-tests"})
-    app = create_app(settings.model_copy(update={"llm": llm, "jobs": jobs}))
-    async with app.router.lifespan_context(app):
+    async with app_with_model(settings, chat_server, queue_name="llm-provider-tests") as app:
         yield app
 
 
