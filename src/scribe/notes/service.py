@@ -26,7 +26,7 @@ from scribe.providers.llm.base import NoteRequest, NoteWriter
 from scribe.templates import service as template_service
 from scribe.transcripts import service as transcript_service
 
-# The template key of a document composed from section keys (Corti's dynamic templates).
+# The template key of a document composed from a family's section keys (dynamic templates).
 DYNAMIC_TEMPLATE = "dynamic"
 
 
@@ -186,7 +186,7 @@ def _section(
     return NoteSection(key=key, title=title, text=text, position=position, segment_ids=[])
 
 
-# Documents: notes of an encounter written from a template choice (Corti's documents).
+# Documents: notes of an encounter written from a template choice of a catalogue family.
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +231,7 @@ async def write_document(
     encounter_id: str,
     request: DocumentRequest,
     *,
-    family: str = "corti",
+    family: str,
 ) -> Note:
     """Write and store a document for an encounter (400 if the language is not supported)."""
     spec = await _document_template(session, tenant_id, request.template, family)
@@ -324,7 +324,7 @@ async def edit_document(
     *,
     title: str | None = None,
     sections: Sequence[SectionEdit] = (),
-    family: str = "corti",
+    family: str,
 ) -> Note:
     """Rename the document and change, reorder or add sections; others stay as they are."""
     if title is not None:

@@ -23,6 +23,8 @@ from scribe.notes import service as note_service
 from scribe.notes.models import Note
 
 router = APIRouter()
+# Documents are written from Corti's template catalogue (keys, aliases, section keys).
+FAMILY = "corti"
 DocumentId = Annotated[str, Path(alias="documentId")]
 
 
@@ -44,7 +46,7 @@ async def create_document(
     """Generate a document from context with a template key or a dynamic template."""
     request = body.request(principal.actor or principal.client_id)
     note = await note_service.write_document(
-        session, runtime.text, interaction.tenant_id, interaction.id, request
+        session, runtime.text, interaction.tenant_id, interaction.id, request, family=FAMILY
     )
     return Document.of(note)
 
@@ -64,7 +66,9 @@ async def update_document(
     """Rename the document or change its sections (an unknown section key adds the section)."""
     note = await _document(session, interaction.tenant_id, interaction.id, document_id)
     edits = [section.edit() for section in body.sections or ()]
-    note = await note_service.edit_document(session, note, title=body.name, sections=edits)
+    note = await note_service.edit_document(
+        session, note, title=body.name, sections=edits, family=FAMILY
+    )
     return Document.of(note)
 
 
