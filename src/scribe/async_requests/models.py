@@ -38,7 +38,7 @@ class AsyncRequest(IdMixin, TimestampMixin, Base):
         ForeignKey("encounter.id", ondelete="SET NULL")
     )
     recording_id: Mapped[str | None] = mapped_column(
-        ForeignKey("recording.id", ondelete="SET NULL")
+        ForeignKey("recording.id", ondelete="SET NULL"), index=True
     )
     transcript_id: Mapped[str | None] = mapped_column(
         ForeignKey("transcript.id", ondelete="SET NULL")

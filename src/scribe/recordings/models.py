@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from scribe.db import Base, IdMixin, TimestampMixin
@@ -10,6 +10,7 @@ class Recording(IdMixin, TimestampMixin, Base):
     """An uploaded audio file of an encounter: the bytes live in blob storage under ``blob_key``."""
 
     __tablename__ = "recording"
+    __table_args__ = (Index("ix_recording_created_at", "created_at"),)
 
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
     encounter_id: Mapped[str] = mapped_column(

@@ -1,0 +1,1 @@
+"""Retention: audio deleted N days after its last job, tenant purges, audit log export."""
