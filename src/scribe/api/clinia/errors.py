@@ -10,8 +10,17 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from scribe.errors import ScribeError
+
+
+class CliniaError(BaseModel):
+    """The body of a Clinia error answered before any stream starts."""
+
+    status: int
+    code: str
+    message: str
 
 
 def render(request: Request, error: ScribeError) -> Response:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
 from scribe.api.clinia.auth import PrincipalDep
+from scribe.api.clinia.errors import CliniaError
 from scribe.api.clinia.schemas import BundleIngest, IngestStarted, IngestStatus
-from scribe.api.errors import describe_validation
+from scribe.api.errors import describe_validation, documented
 from scribe.api.multipart import StreamingForm, boundary_of
 from scribe.auth.service import Principal
 from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids
@@ -40,12 +40,14 @@ _INGEST_BODY = {
         },
     }
 }
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Invalid bundle or form"},
-    401: {"description": "Missing or invalid API key"},
-    413: {"description": "File over the size limit"},
-    415: {"description": "Neither JSON nor a PDF/TIFF form"},
-}
+_ERRORS = documented(
+    CliniaError,
+    {
+        400: "Invalid bundle or form",
+        413: "File over the size limit",
+        415: "Neither JSON nor a PDF/TIFF form",
+    },
+)
 
 
 @router.post(
@@ -75,7 +77,7 @@ async def _ingest_bundle(
 ) -> IngestionRun:
     try:
         body = BundleIngest.model_validate(json.loads(await request.body()))
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, UnicodeDecodeError):  # json.loads decodes bytes itself
         raise BadRequestError("Request body is not valid JSON") from None
     except ValidationError as exc:
         raise BadRequestError(describe_validation(exc.errors())) from None
@@ -129,7 +131,7 @@ def _patient_key(fields: dict[str, str], *, required: bool) -> str:
     "/ai/v1/ingest/{runId}/status",
     response_model=IngestStatus,
     response_model_exclude_none=True,
-    responses={404: {"description": "Unknown run"}},
+    responses=documented(CliniaError, {404: "Unknown run"}),
 )
 async def ingest_status(runId: str, session: SessionDep, principal: PrincipalDep) -> IngestStatus:
     """Read an ingestion run: running, then success (with its result) or failed (with why)."""

@@ -5,8 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from scribe.api.clinia import ingest, summaries, templates
+from scribe.api.clinia.errors import CliniaError
+from scribe.api.errors import documented
 
-router = APIRouter()
+router = APIRouter(
+    responses=documented(
+        CliniaError, {400: "Invalid parameters", 401: "Missing or invalid API key"}
+    )
+)
 router.include_router(ingest.router)
 router.include_router(templates.router)
 router.include_router(summaries.router)

@@ -9,7 +9,9 @@ from sse_starlette import EventSourceResponse
 
 from scribe.api.clinia import streaming
 from scribe.api.clinia.auth import PrincipalDep
+from scribe.api.clinia.errors import CliniaError
 from scribe.api.clinia.schemas import SummaryCreate, SummaryList, SummaryOut, SummarySection
+from scribe.api.errors import documented
 from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids
 from scribe.summaries import service as summary_service
 from scribe.summaries.models import Summary
@@ -21,9 +23,13 @@ _STREAM: dict[int | str, dict[str, Any]] = {
         "description": "Summary workflow event stream: text-start, text-delta, text-end per "
         "section, then summary-end (success with summaryId, or error)",
     },
-    400: {"description": "Missing patientId or summaryTemplateId, or invalid JSON"},
-    401: {"description": "Missing or invalid API key"},
-    404: {"description": "Unknown summary template"},
+    **documented(
+        CliniaError,
+        {
+            400: "Missing patientId or summaryTemplateId, or invalid JSON",
+            404: "Unknown summary template",
+        },
+    ),
 }
 
 
@@ -68,7 +74,7 @@ async def list_summaries(
 @router.get(
     "/ai/v1/summaries/{summaryId}",
     response_model=SummaryOut,
-    responses={404: {"description": "Unknown summary"}},
+    responses=documented(CliniaError, {404: "Unknown summary"}),
 )
 async def get_summary(summaryId: str, session: SessionDep, principal: PrincipalDep) -> SummaryOut:
     """Read a stored summary."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from scribe.api.clinia.auth import PrincipalDep
+from scribe.api.clinia.errors import CliniaError
 from scribe.api.clinia.schemas import SummaryTemplate, TemplateList, TemplateSection
+from scribe.api.errors import documented
 from scribe.clinical.types import TemplateSpec
 from scribe.dependencies import SessionDep
 from scribe.errors import NotFoundError
@@ -15,7 +15,7 @@ from scribe.summaries.service import FAMILY
 from scribe.templates import service as template_service
 
 router = APIRouter(tags=["Clinia summary templates"])
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown template"}}
+_NOT_FOUND = documented(CliniaError, {404: "Unknown template"})
 
 
 def _view(spec: TemplateSpec) -> SummaryTemplate:

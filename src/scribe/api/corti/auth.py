@@ -14,7 +14,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Header, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
+from scribe.api.errors import documented
 from scribe.auth import service as auth_service
 from scribe.auth import tokens
 from scribe.auth.service import Principal
@@ -41,6 +43,19 @@ class LoginError(ScribeError):
     code = "invalid_client"
 
 
+class LoginErrorBody(BaseModel):
+    """Keycloak's OAuth2 error body."""
+
+    error: str
+    error_description: str
+
+
+_LOGIN_ERRORS = documented(
+    LoginErrorBody,
+    {400: "Malformed form", 401: "Unsupported grant type or invalid client credentials"},
+)
+
+
 def render_login_error(request: Request, error: ScribeError) -> Response:
     code = error.error_code if isinstance(error, LoginError) else "invalid_request"
     return JSONResponse(
@@ -48,7 +63,7 @@ def render_login_error(request: Request, error: ScribeError) -> Response:
     )
 
 
-@login_router.post("/{tenant}/protocol/openid-connect/token")
+@login_router.post("/{tenant}/protocol/openid-connect/token", responses=_LOGIN_ERRORS)
 async def token(
     tenant: str,
     request: Request,

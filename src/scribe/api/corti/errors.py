@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
+from scribe.api.errors import documented
 from scribe.errors import ScribeError
 
 ERRORS_URL = "https://docs.corti.ai/about/errors"
@@ -62,6 +64,27 @@ _BY_ERROR_CODE = {
 _BY_STATUS = {400: "A0003", 401: "A0004", 403: "A0001", 404: "A0006", 504: "A0002"}
 # Corti answers its upload limits with 400 (A0016), not 413.
 _STATUS_OVERRIDES = {"file_too_large": 400, "audio_too_long": 400}
+
+
+class CortiError(BaseModel):
+    """The body of every Corti error under /v2."""
+
+    requestid: str
+    type: str
+    status: int
+    title: str
+    detail: str
+
+
+RESPONSES = documented(
+    CortiError,
+    {
+        400: "Invalid request (A0003), ID (A0008), query (A0013) or limit reached (A0016)",
+        401: "Missing, invalid or expired token (A0004)",
+        403: "Tenant-Name does not match the credentials (A0001)",
+        404: "The interaction, recording, transcript, document or fact is unknown",
+    },
+)
 
 
 def corti_code(error: ScribeError) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from scribe.api.corti import documents, facts, interactions, recordings, templates, transcripts
+from scribe.api.corti.errors import RESPONSES
 
-router = APIRouter(prefix="/v2", tags=["Corti API v2"])
+router = APIRouter(prefix="/v2", tags=["Corti API v2"], responses=RESPONSES)
 for module in (interactions, recordings, transcripts, documents, templates, facts):
     router.include_router(module.router)

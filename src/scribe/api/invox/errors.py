@@ -14,9 +14,19 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from scribe.api.invox import versions
 from scribe.errors import ScribeError, UnauthorizedError
+
+
+class InvoxError(BaseModel):
+    """The body of every Invox error (``errorType`` is left out of 401s)."""
+
+    messsage: str
+    message: str
+    errorType: str | None = None
+
 
 UNAUTHORIZED = "Unauthorized"
 

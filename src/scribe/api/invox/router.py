@@ -6,14 +6,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
 
+from scribe.api.errors import documented
 from scribe.api.invox import auth, schemas, service, validation, versions
+from scribe.api.invox.errors import InvoxError
 from scribe.dependencies import RuntimeDep, SessionDep
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    400: {"description": "Bad request: `{messsage, errorType}`"},
-    401: {"description": "Unauthorized: `{messsage}`"},
-    403: {"description": "The credential is not allowed to consume this service"},
-}
+_ERRORS = documented(
+    InvoxError,
+    {
+        400: "Bad request",
+        401: "Missing or invalid credentials",
+        403: "The credential is not allowed to consume this service",
+    },
+)
 # Bodies are read as plain JSON and checked in Invox's order (see validation.py).
 JsonBody = Annotated[Any, Body()]
 # Checked after the credentials: an anonymous caller learns nothing but 401.

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from scribe.errors import ScribeError
+
+
+class NablaError(BaseModel):
+    """The body of every Nabla error: the HTTP status again, and a message."""
+
+    code: int
+    message: str
 
 
 def render(request: Request, error: ScribeError) -> Response:

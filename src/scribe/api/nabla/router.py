@@ -10,20 +10,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
+from scribe.api.errors import documented
 from scribe.api.nabla import schemas, workflow
+from scribe.api.nabla.errors import NablaError
 from scribe.auth.service import Principal
 from scribe.dependencies import RuntimeDep, SessionDep, bearer_principal, note_audit_ids
 
 BASE = "/v1/copilot-api/server"
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Invalid parameters (body `{code, message}`)"},
-    401: {"description": "Missing or invalid server key"},
-}
-_LISTEN_ERRORS: dict[int | str, dict[str, Any]] = {
-    413: {"description": "File larger than allowed"},
-    415: {"description": "Not an audio/* file"},
-    422: {"description": "The transcript is too short to write a note from"},
-}
+_ERRORS = documented(NablaError, {400: "Invalid parameters", 401: "Missing or invalid server key"})
+_LISTEN_ERRORS = documented(
+    NablaError,
+    {
+        413: "File larger than allowed",
+        415: "Not an audio/* file",
+        422: "The transcript is too short to write a note from",
+    },
+)
 _BINARY = {"type": "string", "format": "binary"}
 _LISTEN_BODY = {
     "requestBody": {
@@ -68,7 +70,7 @@ async def listen_async(
 @router.get(
     f"{BASE}/listen_async/{{request_id}}",
     response_model=schemas.RequestState,
-    responses={404: {"description": "Unknown request"}},
+    responses=documented(NablaError, {404: "Unknown request"}),
 )
 @router.get(
     "/listen_async/{request_id}", response_model=schemas.RequestState, include_in_schema=False

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from scribe.api.errors import documented
+from scribe.api.omniloy.errors import OmniloyError
 from scribe.auth.service import Principal
 from scribe.clinical.coding import CodeAssessment
 from scribe.coding import service as coding_service
@@ -62,11 +64,14 @@ CodifyPrincipalDep = Annotated[Principal, Depends(codify_principal)]
 router = APIRouter(
     prefix="/v1",
     tags=["Omniloy Codify"],
-    responses={
-        400: {"description": "Missing medical_note and pdf_file, or invalid data"},
-        401: {"description": "Invalid or expired token"},
-        413: {"description": "medical_note over 50 KB or PDF over 5 MB"},
-    },
+    responses=documented(
+        OmniloyError,
+        {
+            400: "Missing medical_note and pdf_file, or invalid data",
+            401: "Invalid or expired token",
+            413: "medical_note over 50 KB or PDF over 5 MB",
+        },
+    ),
 )
 
 

@@ -6,8 +6,17 @@ from http import HTTPStatus
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from scribe.errors import ScribeError
+
+
+class OmniloyError(BaseModel):
+    """The body of every Omniloy error."""
+
+    status_code: int = Field(alias="statusCode")
+    error: str
+    message: str
 
 
 def render(request: Request, error: ScribeError) -> Response:

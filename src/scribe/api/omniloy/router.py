@@ -7,7 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 
+from scribe.api.errors import documented
 from scribe.api.omniloy import schemas, views
+from scribe.api.omniloy.errors import OmniloyError
 from scribe.auth.service import Principal
 from scribe.dependencies import RuntimeDep, SessionDep, bearer_principal, note_audit_ids
 from scribe.errors import BadRequestError, PayloadTooLargeError
@@ -15,11 +17,11 @@ from scribe.notes import service as note_service
 from scribe.threads import service as thread_service
 from scribe.transcripts import service as transcript_service
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    400: {"description": "Missing required fields or invalid data"},
-    401: {"description": "Invalid or expired token"},
-}
-_NOT_FOUND: dict[int | str, dict[str, object]] = {404: {"description": "Not found"}}
+_ERRORS = documented(
+    OmniloyError,
+    {400: "Missing required fields or invalid data", 401: "Invalid or expired token"},
+)
+_NOT_FOUND = documented(OmniloyError, {404: "Not found"})
 
 
 async def omniloy_principal(
@@ -159,7 +161,7 @@ async def get_run(
 @router.get(
     "/lang-graph/threads/{thread_id}/runs/{run_id}/join",
     response_model=schemas.RunJoined,
-    responses={**_NOT_FOUND, 504: {"description": "The run did not finish in time"}},
+    responses={**_NOT_FOUND, **documented(OmniloyError, {504: "The run did not finish in time"})},
 )
 async def join_run(
     thread_id: str,

@@ -173,7 +173,8 @@ def _open(path: Path) -> Iterator[av.container.InputContainer]:
     if path.stat().st_size == 0:
         raise UnreadableAudioError("file is empty")
     try:
-        container = av.open(str(path), mode="r")
+        # Tags are free text a damaged or hostile file fills with any bytes: never fail on them.
+        container = av.open(str(path), mode="r", metadata_errors="replace")
     except av.error.FFmpegError as exc:
         # The reason only: FFmpeg's full message repeats the file name.
         raise UnreadableAudioError(f"could not decode audio: {_reason(exc)}") from None
@@ -208,10 +209,13 @@ def _with_demuxed_duration(path: Path, info: AudioInfo) -> AudioInfo:
     end = 0.0
     with _open(path) as container:
         stream = _audio_stream(container)
-        for packet in container.demux(stream):
-            if packet.pts is not None and packet.time_base is not None:
-                finish = packet.pts + (packet.duration or 0)
-                end = max(end, float(finish * packet.time_base))
+        try:
+            for packet in container.demux(stream):
+                if packet.pts is not None and packet.time_base is not None:
+                    finish = packet.pts + (packet.duration or 0)
+                    end = max(end, float(finish * packet.time_base))
+        except av.error.FFmpegError as exc:
+            raise UnreadableAudioError(f"could not read audio: {_reason(exc)}") from None
     return AudioInfo(info.container, info.codec, info.channels, info.sample_rate, int(end * 1000))
 
 
