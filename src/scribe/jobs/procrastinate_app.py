@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import procrastinate
+from procrastinate import exceptions
+from procrastinate.jobs import Status
 
 from scribe.jobs import runner
+from scribe.retention import sweeper
 
 if TYPE_CHECKING:
+    from scribe.config import JobSettings
     from scribe.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -34,27 +38,63 @@ async def run_worker(
     runtime: Runtime, *, concurrency: int, install_signal_handlers: bool = False
 ) -> None:
     """Run procrastinate's worker plus our recovery loop until cancelled (or SIGTERM/SIGINT)."""
+    settings = runtime.settings.jobs
     recovery = asyncio.create_task(_recovery_loop(runtime))
+    # Retention sweeps, when configured (safe with several workers sweeping at once).
+    sweeps = asyncio.create_task(sweeper.sweep_forever(runtime))
     try:
+        # One notion of a dead worker: silent for stale_after_seconds, whether judged by its
+        # job rows' heartbeats or by procrastinate's own worker heartbeat.
         await runtime.procrastinate.run_worker_async(
-            queues=[runtime.settings.jobs.queue_name],
+            queues=[settings.queue_name],
             concurrency=concurrency,
             install_signal_handlers=install_signal_handlers,
             delete_jobs="successful",
+            update_heartbeat_interval=settings.heartbeat_seconds,
+            stalled_worker_timeout=settings.stale_after_seconds,
         )
     finally:
         recovery.cancel()
+        sweeps.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await recovery
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeps
 
 
 async def _recovery_loop(runtime: Runtime) -> None:
-    app: Any = runtime.procrastinate
     while True:
-        try:
-            for stalled in await app.job_manager.get_stalled_jobs():
-                await app.job_manager.retry_job(stalled)
-            await runner.recover_orphans(runtime)
-        except Exception:
-            logger.warning("job recovery pass failed", exc_info=True)
+        await recover_once(runtime)
         await asyncio.sleep(runtime.settings.jobs.recovery_interval_seconds)
+
+
+async def recover_once(runtime: Runtime) -> None:
+    """One recovery pass: hand back our queue's stalled tasks, then re-enqueue orphaned jobs.
+
+    The two halves fail independently, so a task that cannot be handed back never keeps the
+    job rows (the source of truth) from being recovered.
+    """
+    try:
+        await _retry_stalled(runtime.procrastinate, runtime.settings.jobs)
+    except Exception:
+        logger.warning("stalled task recovery failed", exc_info=True)
+    try:
+        await runner.recover_orphans(runtime)
+    except Exception:
+        logger.warning("job recovery pass failed", exc_info=True)
+
+
+async def _retry_stalled(app: procrastinate.App, settings: JobSettings) -> None:
+    """Put back the tasks a dead worker held ("doing" for ever), or drop them when redundant."""
+    manager = app.job_manager
+    found = await manager.get_stalled_jobs(
+        queue=settings.queue_name, seconds_since_heartbeat=settings.stale_after_seconds
+    )
+    for stalled in found:
+        try:
+            await manager.retry_job(stalled)
+        except exceptions.UniqueViolation:
+            # The queueing lock: a copy of the same job already waits (a recovery pass
+            # re-enqueued its stale row), so this one is redundant rather than lost.
+            await manager.finish_job(stalled, status=Status.ABORTED, delete_job=True)
+            logger.info("dropped a stalled duplicate task", extra={"task_id": stalled.id})

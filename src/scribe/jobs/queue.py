@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,18 @@ class DelayingQueue(Protocol):
     """
 
     async def enqueue_later(self, job_id: str, delay_seconds: float) -> None: ...
+
+
+@runtime_checkable
+class WaitingQueue(Protocol):
+    """A queue that can tell which jobs already wait in it (recovery skips those).
+
+    Example::
+
+        waiting = await queue.waiting(["id-1", "id-2"])   # {"id-2"}: only id-1 needs a copy
+    """
+
+    async def waiting(self, job_ids: Sequence[str]) -> set[str]: ...
 
 
 class InProcessQueue:
@@ -99,6 +111,14 @@ class ProcrastinateQueue:
     async def enqueue_later(self, job_id: str, delay_seconds: float) -> None:
         # Procrastinate keeps the schedule in PostgreSQL, so it survives this process.
         await self._defer(job_id, schedule_in={"seconds": max(delay_seconds, 0.0)})
+
+    async def waiting(self, job_ids: Sequence[str]) -> set[str]:
+        rows = await self._app.connector.execute_query_all_async(
+            "SELECT queueing_lock FROM procrastinate_jobs"
+            " WHERE status = 'todo' AND queueing_lock = ANY(%(job_ids)s)",
+            job_ids=list(job_ids),
+        )
+        return {row["queueing_lock"] for row in rows}
 
     async def _defer(self, job_id: str, **options: Any) -> None:
         from procrastinate import exceptions

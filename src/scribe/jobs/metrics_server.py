@@ -1,0 +1,93 @@
+"""A worker's own ``GET /metrics``: `scribe worker` serves no API, and metrics are per process.
+
+A few lines of HTTP on asyncio rather than a web server: the endpoint answers one GET per
+connection, and the worker's event loop (and its signal handling) stay as they are::
+
+    async with serve_metrics(runtime, "127.0.0.1", 9464):
+        await procrastinate_app.run_worker(runtime, concurrency=2)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+from scribe.jobs import service as job_service
+from scribe.metrics import CONTENT_TYPE
+from scribe.providers.llm.fallback import FallbackProvider
+
+if TYPE_CHECKING:
+    from scribe.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+# A scrape's request head is a few hundred bytes; anything slower or larger is dropped.
+_HEAD_BYTES = 8 * 1024
+_READ_SECONDS = 5.0
+
+
+async def scrape(runtime: Runtime) -> bytes:
+    """The process's metrics in Prometheus text, with the queue depth read from the database."""
+    async with runtime.sessionmaker() as session:
+        jobs = await job_service.count_unfinished(session)
+    fallbacks = runtime.text.fallbacks.items() if isinstance(runtime.text, FallbackProvider) else ()
+    return runtime.metrics.render(jobs=jobs, fallbacks=fallbacks)
+
+
+@contextlib.asynccontextmanager
+async def serve_metrics(runtime: Runtime, host: str, port: int) -> AsyncIterator[asyncio.Server]:
+    """Serve ``GET /metrics`` on ``host:port`` while the block runs."""
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await _answer(runtime, reader, writer)
+        except (OSError, TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass  # the scraper went away or sent garbage: nothing to answer
+        except Exception:
+            logger.warning("metrics scrape failed", exc_info=True)
+        finally:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+
+    server = await asyncio.start_server(answer, host, port, limit=_HEAD_BYTES)
+    logger.info("worker metrics served", extra={"host": host, "port": port})
+    try:
+        yield server
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def _answer(
+    runtime: Runtime, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), _READ_SECONDS)
+    method, _, rest = head.split(b"\r\n", 1)[0].decode("latin-1").partition(" ")
+    path = rest.split(" ", 1)[0].split("?", 1)[0]
+    if path != "/metrics":
+        _respond(writer, "404 Not Found", b"not found\n", "text/plain; charset=utf-8")
+    elif method not in ("GET", "HEAD"):
+        _respond(writer, "405 Method Not Allowed", b"method not allowed\n", "text/plain")
+    else:
+        body = await scrape(runtime)
+        _respond(writer, "200 OK", body, CONTENT_TYPE, send_body=method == "GET")
+    await writer.drain()
+
+
+def _respond(
+    writer: asyncio.StreamWriter,
+    status: str,
+    body: bytes,
+    content_type: str,
+    *,
+    send_body: bool = True,
+) -> None:
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    writer.write(head.encode("latin-1") + (body if send_body else b""))
