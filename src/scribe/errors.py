@@ -69,6 +69,13 @@ class UnprocessableError(ScribeError):
     code = "unprocessable"
 
 
+class InsufficientStorageError(ScribeError):
+    """The server's disk (or quota) is full: nothing was kept, the same request may work later."""
+
+    status_code = 507
+    code = "insufficient_storage"
+
+
 class ServiceUnavailableError(ScribeError):
     status_code = 503
     code = "service_unavailable"

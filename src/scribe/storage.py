@@ -10,7 +10,9 @@ so a reader never sees half an upload and an aborted upload leaves nothing behin
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import re
 import uuid
@@ -20,10 +22,14 @@ from pathlib import Path
 
 import anyio
 
-from scribe.errors import BadRequestError, PayloadTooLargeError
+from scribe.errors import BadRequestError, InsufficientStorageError, PayloadTooLargeError
+
+logger = logging.getLogger(__name__)
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
 CHUNK_BYTES = 256 * 1024
+# A write refused for lack of room: the disk, a quota, or the process's file size limit.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +60,18 @@ class BlobStore:
     async def save(self, key: str, chunks: AsyncIterable[bytes], *, max_bytes: int) -> StoredBlob:
         """Stream chunks to the blob; over ``max_bytes`` or empty, nothing is kept."""
         target = self.path(key)
-        await anyio.Path(target.parent).mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
         try:
+            await anyio.Path(target.parent).mkdir(parents=True, exist_ok=True)
             size, digest = await _write(partial, chunks, max_bytes)
             if size == 0:
                 raise EmptyBlobError("The file is empty")
             await anyio.to_thread.run_sync(os.replace, partial, target)
+        except OSError as exc:
+            if exc.errno not in _NO_ROOM:
+                raise
+            logger.error("blob storage full", extra={"errno": errno.errorcode[exc.errno]})
+            raise InsufficientStorageError("Not enough storage space for the file") from exc
         finally:
             await anyio.Path(partial).unlink(missing_ok=True)
         return StoredBlob(key=key, size_bytes=size, sha256=digest)

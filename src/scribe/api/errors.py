@@ -18,7 +18,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import InterfaceError, OperationalError
+from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scribe.errors import (
@@ -39,6 +41,9 @@ Renderer = Callable[[Request, ScribeError], Response]
 # request with a bad body is answered 401, not 400 (FastAPI reads the body before auth runs).
 Authenticator = Callable[[Request], Awaitable[bool]]
 _REGISTRY_KEY = "scribe_dialects"
+# What a 503 for a lost database tells clients to wait: about a restart's length, so retrying
+# clients neither hammer a recovering server nor wait long after it is back.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,13 @@ class Dialect:
     prefix: str
     render: Renderer
     authenticated: Authenticator | None = None
+
+
+def documented(
+    model: type[BaseModel], described: dict[int, str]
+) -> dict[int | str, dict[str, Any]]:
+    """A route's ``responses=`` for its errors: each status with its meaning and the error body."""
+    return {status: {"model": model, "description": text} for status, text in described.items()}
 
 
 def render_default(request: Request, error: ScribeError) -> Response:
@@ -125,7 +137,18 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _database_error(request: Request, exc: Exception) -> Response:
     logger.error("database unavailable", extra={"error_type": type(exc).__name__})
-    return _renderer_for(request)(request, ServiceUnavailableError("Database unavailable"))
+    response = _renderer_for(request)(request, ServiceUnavailableError("Database unavailable"))
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
+async def _driver_error(request: Request, exc: Exception) -> Response:
+    # A driver's generic error (asyncpg's "connection was closed in the middle of operation")
+    # means the database went away when SQLAlchemy saw the connection die with it.
+    assert isinstance(exc, DBAPIError)
+    if exc.connection_invalidated:
+        return await _database_error(request, exc)
+    return await _unexpected(request, exc)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -139,5 +162,8 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(InterfaceError, _database_error)
+    # The pool had no connection to give in time: the database is too slow or unreachable.
+    app.add_exception_handler(PoolTimeoutError, _database_error)
+    app.add_exception_handler(DBAPIError, _driver_error)
     app.add_exception_handler(ConnectionError, _database_error)
     app.add_exception_handler(Exception, _unexpected)
