@@ -29,6 +29,15 @@ def free_port() -> int:
 
 @contextmanager
 def server(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
+    with server_process(args, env, port) as (base, _):
+        yield base
+
+
+@contextmanager
+def server_process(
+    args: list[str], env: dict[str, str], port: int
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like `server`, and also yield the process (its pid for /proc figures)."""
     process = subprocess.Popen(
         args,
         env={**os.environ, **env},
@@ -38,14 +47,17 @@ def server(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        # Imports alone take over a minute on a busy 2-core machine.
+        deadline = time.monotonic() + 300
+        while True:
             try:
                 if httpx.get(base + "/healthz", timeout=1).status_code in (200, 404):
                     break
             except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{args[0]} did not start (exit {process.poll()})") from None
                 time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -102,13 +114,64 @@ async def drive(
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
+    return (await read_response(reader))[0]
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    """Read one response (Content-Length or chunked body): its status and body."""
     header = await reader.readuntil(b"\r\n\r\n")
     lines = header.decode("latin-1").split("\r\n")
-    length = next(
-        int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length:")
-    )
-    await reader.readexactly(length)
-    return int(lines[0].split()[1])
+    fields = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in lines[1:] if line)
+    }
+    if fields.get("transfer-encoding", "").lower() == "chunked":
+        body = b""
+        while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+            body += (await reader.readexactly(size + 2))[:-2]
+        await reader.readuntil(b"\r\n")  # the empty line after the last chunk (no trailers)
+        return int(lines[0].split()[1]), body
+    return int(lines[0].split()[1]), await reader.readexactly(int(fields.get("content-length", 0)))
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection with one request in flight: `drive`'s client, any route.
+
+    Open it with `await Connection.open(base)`; `request` answers the status and the body.
+    """
+
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str
+    ) -> None:
+        self._reader, self._writer, self._host = reader, writer, host
+
+    @classmethod
+    async def open(cls, base: str) -> Connection:
+        url = httpx.URL(base)
+        reader, writer = await asyncio.open_connection(url.host, url.port)
+        return cls(reader, writer, url.host)
+
+    async def request(
+        self, method: str, path: str, headers: dict[str, str], body: bytes = b""
+    ) -> tuple[int, bytes]:
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self._writer.write(
+            f"{method} {path} HTTP/1.1\r\nHost: {self._host}\r\n{head}"
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        return await read_response(self._reader)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set size so far (VmHWM in /proc/<pid>/status), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
 
 
 def median(values: list[float]) -> float:
