@@ -34,4 +34,4 @@ class Job(IdMixin, TimestampMixin, Base):
     # Not to be claimed before this time (a retry's backoff); None: as soon as possible.
     run_after: Mapped[datetime | None] = mapped_column(default=None)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
-    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None, index=True)

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +17,7 @@ from scribe.db import utcnow
 from scribe.errors import ScribeError
 from scribe.jobs import service
 from scribe.jobs.models import Job
-from scribe.jobs.queue import DelayingQueue
+from scribe.jobs.queue import DelayingQueue, WaitingQueue
 
 if TYPE_CHECKING:
     from scribe.runtime import Runtime
@@ -25,11 +25,39 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+# How often a running job's progress reaches its row, at most (the heartbeat may be rarer).
+PROGRESS_INTERVAL_SECONDS = 1.0
+
+
+class Progress:
+    """The fraction of a running job that is done: set from any thread, written by the heartbeat.
+
+    It only grows, and stays below 1 until the job's outcome is recorded (which sets 1).
+    """
+
+    __slots__ = ("fraction",)
+
+    def __init__(self) -> None:
+        self.fraction = 0.0
+
+    def report(self, fraction: float) -> None:
+        self.fraction = max(self.fraction, min(max(fraction, 0.0), 0.99))
+
+
 @dataclass(slots=True)
 class JobContext:
     runtime: Runtime
     session: AsyncSession
     job: Job
+    progress: Progress = field(default_factory=Progress)
+
+    def report_progress(self, fraction: float) -> None:
+        """Say how much of the work is done (0 to 1); safe to call from worker threads."""
+        self.progress.report(fraction)
+
+    def progress_span(self, start: float, end: float) -> Callable[[float], None]:
+        """A reporter for one stage of the work, whose 0 to 1 is the job's ``start`` to ``end``."""
+        return lambda fraction: self.progress.report(start + (end - start) * fraction)
 
 
 Handler = Callable[[JobContext], Awaitable[dict[str, Any]]]
@@ -66,9 +94,10 @@ async def execute(runtime: Runtime, job_id: str) -> None:
         interrupted = ScribeError("Job was interrupted too many times", code="too_many_attempts")
         await _record_failure(runtime, job_id, attempt, interrupted)
         return
-    beat = asyncio.create_task(_heartbeat(runtime, job_id, attempt))
+    progress = Progress()
+    beat = asyncio.create_task(_heartbeat(runtime, job_id, attempt, progress))
     try:
-        await _run(runtime, job_id, attempt)
+        await _run(runtime, job_id, attempt, progress)
     finally:
         beat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -88,12 +117,12 @@ async def _hold_until_due(runtime: Runtime, job_id: str) -> None:
     # Otherwise it stays queued until a recovery pass hands it over again.
 
 
-async def _run(runtime: Runtime, job_id: str, attempt: int) -> None:
+async def _run(runtime: Runtime, job_id: str, attempt: int, progress: Progress) -> None:
     started = time.perf_counter()
     try:
         async with runtime.sessionmaker() as session:
             job = await session.get_one(Job, job_id)
-            result = await _HANDLERS[job.kind](JobContext(runtime, session, job))
+            result = await _HANDLERS[job.kind](JobContext(runtime, session, job, progress))
             if await service.finish(session, job_id, attempt, result=result):
                 _audit(session, job, "completed")
                 await service.commit_and_enqueue(session, runtime.queue.enqueue)
@@ -134,13 +163,21 @@ def _audit(session: AsyncSession, job: Job, outcome: str) -> None:
     )
 
 
-async def _heartbeat(runtime: Runtime, job_id: str, attempt: int) -> None:
+async def _heartbeat(runtime: Runtime, job_id: str, attempt: int, progress: Progress) -> None:
+    """Keep the job's claim alive, and write its progress when it moves (at most every second)."""
+    every = runtime.settings.jobs.heartbeat_seconds
+    clock = asyncio.get_running_loop().time
+    written, last_beat = progress.fraction, clock()
     while True:
-        await asyncio.sleep(runtime.settings.jobs.heartbeat_seconds)
+        await asyncio.sleep(min(every, PROGRESS_INTERVAL_SECONDS))
+        fraction = progress.fraction
+        if fraction == written and clock() - last_beat < every:
+            continue
         try:
             async with runtime.sessionmaker() as session:
-                await service.heartbeat(session, job_id, attempt)
+                await service.heartbeat(session, job_id, attempt, progress=fraction)
                 await session.commit()
+            written, last_beat = fraction, clock()
         except Exception:
             logger.warning("job heartbeat failed", extra={"job_id": job_id}, exc_info=True)
 
@@ -159,6 +196,10 @@ async def _recover(runtime: Runtime, stale_after_seconds: float) -> int:
     async with runtime.sessionmaker() as session:
         stale = service.stale_cutoff(stale_after_seconds)
         job_ids = await service.orphaned(session, stale_before=stale)
+    if job_ids and isinstance(runtime.queue, WaitingQueue):
+        # A job still waiting in the queue needs no second copy: with a backlog, most of them.
+        waiting = await runtime.queue.waiting(job_ids)
+        job_ids = [job_id for job_id in job_ids if job_id not in waiting]
     for job_id in job_ids:
         await runtime.queue.enqueue(job_id)
     if job_ids:

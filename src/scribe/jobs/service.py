@@ -60,6 +60,7 @@ async def claim(session: AsyncSession, job_id: str, *, stale_before: datetime) -
         .values(
             status=RUNNING,
             attempts=Job.attempts + 1,
+            progress=0.0,  # a new attempt starts over
             started_at=now,
             heartbeat_at=now,
             updated_at=now,
@@ -102,12 +103,26 @@ async def scheduled_for(session: AsyncSession, job_id: str) -> datetime | None:
     )
 
 
-async def heartbeat(session: AsyncSession, job_id: str, attempt: int) -> None:
-    now = utcnow()
+async def heartbeat(
+    session: AsyncSession, job_id: str, attempt: int, *, progress: float | None = None
+) -> None:
+    """Renew this attempt's claim on the job, recording how far it got."""
+    values: dict[str, Any] = {"heartbeat_at": utcnow()}
+    if progress is not None:
+        values["progress"] = progress
     await session.execute(
         update(Job)
         .where(Job.id == job_id, Job.status == RUNNING, Job.attempts == attempt)
-        .values(heartbeat_at=now)
+        .values(**values)
+    )
+
+
+async def progress_of(session: AsyncSession, tenant_id: str, job_id: str | None) -> float | None:
+    """How much of a tenant's job is done (0 to 1), or None when there is no such job."""
+    if job_id is None:
+        return None
+    return await session.scalar(
+        select(Job.progress).where(Job.id == job_id, Job.tenant_id == tenant_id)
     )
 
 

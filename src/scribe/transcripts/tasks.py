@@ -53,4 +53,5 @@ async def _request(ctx: JobContext, transcript: Transcript) -> TranscriptionRequ
         language=transcript.language,
         channel_roles=options.channel_roles,
         vocabulary=(*options.vocabulary, *tenant_terms),
+        on_progress=ctx.report_progress,
     )

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from scribe.jobs.models import Job
 from scribe.recordings.models import Recording
 from scribe.runtime import Runtime
+from scribe.transcripts.models import Transcript
 from tests.api.corti.conftest import Corti, assert_error
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -37,7 +39,7 @@ async def poll(corti: Corti, status_url: str) -> str:
     for _ in range(MAX_POLLS):
         response = await corti.client.get(status_url)
         assert response.status_code == 200, response.text
-        assert set(response.json()) == {"status"}
+        assert set(response.json()) == {"status", "progress"}
         status: str = response.json()["status"]
         if status != "processing":
             return status
@@ -114,6 +116,23 @@ class TestSynchronous:
         assert response.status_code == 202, response.text
         assert response.json()["status"] == "processing"
         assert await poll(corti, response.headers["location"] + "/status") == "completed"
+        status = await corti.client.get(response.headers["location"] + "/status")
+        assert status.json() == {"status": "completed", "progress": 1.0}
+
+    async def test_status_shows_the_fraction_recognised_while_processing(
+        self, corti: Corti, runtime: Runtime
+    ) -> None:
+        interaction_id, recording_id = await start(corti)
+        body = await corti.transcribe(interaction_id, recording_id)
+        # Put the row back where a running job leaves it: processing, 37 % of the audio done.
+        async with runtime.sessionmaker() as session:
+            transcript = await session.get_one(Transcript, body["id"])
+            transcript.status = "processing"
+            job = await session.get_one(Job, transcript.meta["job_id"])
+            job.progress = 0.37
+            await session.commit()
+        status = await corti.client.get(f"{transcripts_path(interaction_id)}{body['id']}/status")
+        assert status.json() == {"status": "processing", "progress": 0.37}
 
 
 class TestAsynchronous:
@@ -149,7 +168,7 @@ class TestAsynchronous:
         assert body["status"] == "failed"
         assert body["transcripts"] is None
         status = await corti.client.get(f"{transcripts_path(interaction_id)}{body['id']}/status")
-        assert status.json() == {"status": "failed"}
+        assert status.json() == {"status": "failed", "progress": 1.0}
         listed = await corti.client.get(f"/v2/interactions/{interaction_id}/recordings/")
         assert listed.json()["recordings"] == [recording_id]
 

@@ -86,7 +86,23 @@ class TestSuccess:
             "client_request_id": None,
             "status": "succeeded",
             "payload": body,
+            "progress": 1.0,
         }
+
+    async def test_status_shows_the_fraction_done_while_ongoing(self, nabla: Nabla) -> None:
+        hook, url = nabla.hook()
+        accepted = await nabla.listen_async(**nabla.body("visit.ogg", url))
+        await nabla.callback(hook)
+        # Put the rows back where a running job leaves them: 45 % done.
+        async with nabla.runtime.sessionmaker() as session:
+            request = await session.get_one(AsyncRequest, accepted["request_id"].lower())
+            request.status, request.result = "processing", None
+            job = await session.get_one(Job, request.job_id)
+            job.progress = 0.45
+            await session.commit()
+        state = await nabla.client.get(f"{nabla.BASE}/listen_async/{accepted['request_id']}")
+        assert state.json()["status"] == "ongoing"
+        assert state.json()["progress"] == 0.45
 
     async def test_root_alias(self, nabla: Nabla) -> None:
         hook, url = nabla.hook()

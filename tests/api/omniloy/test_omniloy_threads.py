@@ -21,6 +21,7 @@ RUN_FIELDS = {
     "updated_at",
     "clinical_note_id",
     "error",
+    "progress",
 }
 
 
@@ -77,6 +78,7 @@ class TestCreateRun:
         assert run["kind"] == "extraction"
         assert run["clinical_note_id"] is None
         assert run["error"] is None
+        assert 0 <= run["progress"] < 1
         api.assert_timestamps(run)
 
     @pytest.mark.parametrize(
@@ -206,6 +208,7 @@ class TestRunStatusAndListing:
         assert set(run) == RUN_FIELDS
         assert run["status"] == "completed"
         assert run["clinical_note_id"] == joined["clinical_note"]["id"]
+        assert run["progress"] == 1.0
         assert {k: joined[k] for k in RUN_FIELDS} == run
 
     async def test_unknown_run_is_404(self, api: Omniloy, client: httpx.AsyncClient) -> None:

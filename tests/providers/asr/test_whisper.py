@@ -122,11 +122,28 @@ async def test_long_audio_is_transcribed_window_by_window(
     settings = ASRSettings(chunk_seconds=30)
     recognizer = WhisperRecognizer(settings)
     recognizer._model = whisper.load()  # share the session's model rather than load another
-    result = await recognizer.transcribe(TranscriptionRequest(path))
+    told: list[float] = []
+    result = await recognizer.transcribe(TranscriptionRequest(path, on_progress=told.append))
     late = [s for s in result.segments if s.start_ms >= 30_000]
     assert "thompson" in " ".join(s.text for s in late).lower()
     assert "thompson" in _text(result).split("moore")[0]
     assert result.duration_ms == len(samples) * 1000 // SAMPLE_RATE
+    # Progress is told as segments come, window after window, and ends at the whole file.
+    assert told == sorted(told)
+    assert any(0.05 < fraction < 0.5 for fraction in told)  # within the first window
+    assert any(0.5 <= fraction < 1.0 for fraction in told)
+    assert told[-1] == 1.0
+
+
+async def test_per_channel_progress_counts_each_channel(whisper: WhisperRecognizer) -> None:
+    told: list[float] = []
+    request = TranscriptionRequest(
+        clip("clip.stereo.wav"), channel_roles=ROLES, on_progress=told.append
+    )
+    await whisper.transcribe(request)
+    assert told == sorted(told)
+    assert 0.5 in told  # the left channel done, the right one to go
+    assert told[-1] == 1.0
 
 
 async def test_vocabulary_biases_the_model(whisper: WhisperRecognizer) -> None:

@@ -63,6 +63,8 @@ class Transcript(BaseModel):
 
 class Status(BaseModel):
     status: TranscriptStatus
+    # Not in Corti's API (clients ignore it): the fraction of the audio recognised so far.
+    progress: float = Field(default=1.0, ge=0, le=1)
 
 
 class TranscriptData(BaseModel):

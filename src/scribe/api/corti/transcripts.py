@@ -125,7 +125,12 @@ async def get_transcript_status(
 ) -> schemas.Status:
     """Poll a transcript: processing, completed or failed."""
     transcript = await _transcript(session, principal.tenant_id, interaction, transcript_id)
-    return schemas.Status(status=_status(transcript))
+    status = _status(transcript)
+    if status != "processing":
+        return schemas.Status(status=status)
+    job_id = transcript.meta.get("job_id")
+    progress = await job_service.progress_of(session, principal.tenant_id, job_id)
+    return schemas.Status(status=status, progress=progress or 0.0)
 
 
 @route(

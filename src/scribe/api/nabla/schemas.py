@@ -118,3 +118,5 @@ class RequestState(BaseModel):
     client_request_id: str | None
     status: RequestStatus
     payload: dict[str, Any] | None = None
+    # Not in Nabla's API (clients ignore it): the fraction of the work done, 1 once it ends.
+    progress: float = Field(default=0.0, ge=0, le=1)

@@ -147,7 +147,12 @@ async def _transcript(ctx: JobContext, request: AsyncRequest, options: Options) 
     vocabulary = tuple(await auth_service.vocabulary_of(session, tenant_id))
     await session.commit()  # the recogniser may take minutes: hold no connection meanwhile
     audio = ctx.runtime.blobs.path(recording.blob_key)
-    asked = TranscriptionRequest(audio, language=options.language, vocabulary=vocabulary)
+    asked = TranscriptionRequest(
+        audio,
+        language=options.language,
+        vocabulary=vocabulary,
+        on_progress=ctx.progress_span(0.0, 0.9),  # the note after it is quick
+    )
     result = await transcript_service.recognize(ctx.runtime.asr, asked)
     transcript = Transcript(
         tenant_id=tenant_id,

@@ -268,9 +268,12 @@ async def state(session: AsyncSession, principal: Principal, request_id: str) ->
     request = await async_service.get(session, principal.tenant_id, views.core_id(request_id))
     if request.kind not in (LISTEN, DIGEST) or request.callback_url is None:
         raise NotFoundError("Request not found", resource="request")
+    status = _STATUS.get(request.status, "ongoing")
+    progress = await job_service.progress_of(session, principal.tenant_id, request.job_id)
     return {
         "id": views.public_id(request.id),
         "client_request_id": request.client_request_id,
-        "status": _STATUS.get(request.status, "ongoing"),
+        "status": status,
         "payload": request.result,
+        "progress": 1.0 if status != "ongoing" else progress or 0.0,
     }

@@ -119,6 +119,9 @@ class RunOut(BaseModel):
     updated_at: Timestamp
     clinical_note_id: str | None = None
     error: RunError | None = None
+    progress: float = Field(
+        default=0.0, ge=0, le=1, description="Fraction of the run's work done (1 once it ends)"
+    )
 
 
 class ClinicalNote(BaseModel):

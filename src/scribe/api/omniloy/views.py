@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scribe.api.omniloy import schemas
 from scribe.auth.service import Principal
-from scribe.jobs.models import COMPLETED, FAILED, QUEUED, RUNNING
+from scribe.jobs.models import COMPLETED, FAILED, QUEUED, RUNNING, TERMINAL
 from scribe.notes import service as note_service
 from scribe.notes.models import Note
 from scribe.threads.models import Message, Run, Thread
@@ -74,6 +74,7 @@ def _run_fields(r: Run) -> dict[str, object]:
         "updated_at": max(r.updated_at, job.updated_at),
         "clinical_note_id": r.note_id,
         "error": error,
+        "progress": 1.0 if job.status in TERMINAL else job.progress,
     }
 
 

@@ -12,6 +12,7 @@ when the caller says each channel holds one speaker, inferred from the dialogue 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +41,9 @@ class TranscriptionRequest:
     # Words to bias recognition towards (drug and condition names), per request or tenant.
     vocabulary: tuple[str, ...] = ()
     beam_size: int | None = None
+    # Told the fraction of the audio done (0 to 1) as recognition goes; may be called from a
+    # worker thread, so it must only record the number (e.g. ``JobContext.report_progress``).
+    on_progress: Callable[[float], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,9 +113,12 @@ class OpenAIRecognizer:
             paths = await anyio.to_thread.run_sync(
                 split_channels, request.audio, Path(directory), channels
             )
-            return [
-                await self._upload(path, request, channel) for channel, path in enumerate(paths)
-            ]
+            answers = []
+            for channel, path in enumerate(paths):
+                answers.append(await self._upload(path, request, channel))
+                if request.on_progress is not None:  # the server tells nothing in between
+                    request.on_progress((channel + 1) / len(paths))
+            return answers
 
     async def _upload(
         self, audio: Path, request: TranscriptionRequest, channel: int | None

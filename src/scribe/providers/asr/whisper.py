@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +73,18 @@ class _Progress:
     segments: list[AsrSegment] = field(default_factory=list)
     duration_ms: int = 0
     language: str | None = None
+    # The caller's progress callback and the probed length it is measured against.
+    report: Callable[[float], None] | None = None
+    expected_ms: int = 0
+
+    def reached(self, chunk: AudioChunk, row: int, seconds: float) -> None:
+        """Tell the caller how far recognition is: ``seconds`` into ``row`` of ``chunk``."""
+        if self.report is None or self.expected_ms <= 0:
+            return
+        rows = len(self.guards)
+        within = min(max(seconds * 1000, 0.0), chunk.duration_ms)
+        done = chunk.start_ms + (row * chunk.duration_ms + within) / rows
+        self.report(min(done / self.expected_ms, 1.0))
 
     @property
     def dropped(self) -> int:
@@ -117,7 +129,12 @@ class WhisperRecognizer:
             options["word_timestamps"] = per_channel is not None
             plan = _Plan(options, per_channel)
             started = time.perf_counter()
-            progress = await self._run(model, request.audio, plan)
+            progress = _Progress(
+                [RepetitionGuard() for _ in range(per_channel or 1)],
+                report=request.on_progress,
+                expected_ms=info.duration_ms,
+            )
+            await self._run(model, request.audio, plan, progress)
             elapsed = time.perf_counter() - started
         return TranscriptionResult(
             segments=tuple(sorted(progress.segments, key=lambda s: (s.start_ms, s.channel or 0))),
@@ -130,16 +147,16 @@ class WhisperRecognizer:
     async def aclose(self) -> None:
         """Nothing to release: the model lives as long as the process."""
 
-    async def _run(self, model: WhisperModel, audio: Path, plan: _Plan) -> _Progress:
+    async def _run(
+        self, model: WhisperModel, audio: Path, plan: _Plan, progress: _Progress
+    ) -> None:
         chunks = iter_chunks(
             audio, per_channel=plan.channels is not None, chunk_seconds=self._settings.chunk_seconds
         )
-        progress = _Progress([RepetitionGuard() for _ in range(plan.channels or 1)])
         # One window per worker-thread call, so a cancelled job stops at the next window.
         with closing(chunks):
             while chunk := await anyio.to_thread.run_sync(_next_chunk, chunks):
                 await anyio.to_thread.run_sync(_transcribe_chunk, model, chunk, plan, progress)
-        return progress
 
     def _details(self, plan: _Plan, elapsed: float, progress: _Progress) -> dict[str, object]:
         duration_ms = progress.duration_ms
@@ -207,6 +224,8 @@ def _transcribe_chunk(
                 progress.segments.extend(
                     _segment(chunk, start, end, text, channel) for start, end, text in _runs(piece)
                 )
+            progress.reached(chunk, row, float(piece.end))
+        progress.reached(chunk, row, chunk.duration_ms / 1000)
         progress.language = progress.language or info.language
     progress.duration_ms = chunk.start_ms + chunk.duration_ms
 
