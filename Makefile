@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export SCRIBE_DATA_DIR ?= ./data
 
-.PHONY: install run migrate test lint typecheck check bench clean
+.PHONY: install run migrate test lint typecheck check bench clean fuzz
 
 $(BIN)/scribe: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,19 @@ typecheck: install
 
 check: lint typecheck test
 
+# About 150 cases per operation and mode (a few thousand requests per dialect), with a new seed
+# each run (printed by the failing test); the suite runs a small, fixed-seed sample.
+fuzz: install  ## schemathesis against every dialect, and damaged audio, at length (SQLite)
+	SCRIBE_FUZZ_EXAMPLES=$${SCRIBE_FUZZ_EXAMPLES:-150} SCRIBE_FUZZ_SEED=$${SCRIBE_FUZZ_SEED:-$$(date +%s)} \
+		$(BIN)/python -m pytest -q tests/fuzz
+
 bench: install  ## every benchmark in bench/
 	$(BIN)/python bench/http_overhead.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/asr.py
 	$(BIN)/python bench/notes_quality.py
 	$(BIN)/python bench/corti_workflow.py
+	$(BIN)/python bench/load.py --corti-rounds 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

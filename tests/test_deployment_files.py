@@ -16,11 +16,42 @@ def test_compose_runs_api_worker_postgres_and_migrates_once() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert {"api", "worker", "postgres", "migrate"} <= set(services)
-    assert services["worker"]["command"] == ["scribe", "worker"]
+    assert services["worker"]["command"][:2] == ["scribe", "worker"]
     assert services["migrate"]["command"] == ["scribe", "migrate"]
     assert services["api"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "healthcheck" in services["api"]
     assert services["api"]["volumes"] == services["worker"]["volumes"]
+
+
+def test_compose_scales_apis_behind_the_proxy_and_checks_every_process() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    # Replicas cannot share a host port: only the proxy publishes one.
+    assert "ports" not in services["api"]
+    assert "ports" not in services["worker"]
+    assert services["api"]["deploy"]["replicas"] >= 2
+    assert services["proxy"]["ports"] == ["8000:8000"]
+    assert services["proxy"]["depends_on"]["api"]["condition"] == "service_healthy"
+    mount = services["proxy"]["volumes"][0].split(":")[0]
+    assert (ROOT / mount).is_file()
+    for name in ("postgres", "api", "proxy", "worker"):
+        assert services[name]["healthcheck"]["test"], name
+    # The worker's health check reads the metrics port its command opens.
+    port = services["worker"]["command"][services["worker"]["command"].index("--metrics-port") + 1]
+    assert f":{port}/metrics" in " ".join(services["worker"]["healthcheck"]["test"])
+
+
+def test_the_proxy_keeps_streams_uploads_and_long_waits_working() -> None:
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    limits = Settings().limits, Settings().nabla
+    body_mb = int(conf.split("client_max_body_size ")[1].split("m;")[0])
+    assert body_mb * 1024 * 1024 >= max(limits[0].recording_bytes, limits[1].file_bytes)
+    assert "proxy_buffering off;" in conf  # Clinia's SSE summaries
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf  # Corti's WebSocket stream
+    read_timeout = int(conf.split("proxy_read_timeout ")[1].split("s;")[0])
+    jobs, nabla = Settings().jobs, Settings().nabla
+    assert read_timeout > max(jobs.join_timeout_seconds, nabla.listen_wait_seconds)
+    assert "resolver 127.0.0.11" in conf
+    assert "set $api http://api:8000;" in conf
 
 
 def test_env_example_lists_every_setting() -> None:

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from scribe.cli import alembic_config
 from scribe.config import Settings
+from scribe.db import Base
 from tests.conftest import create_postgres_database, drop_postgres_database
 
 
@@ -50,3 +53,22 @@ def test_upgrade_then_downgrade(fresh_settings: Settings) -> None:
     assert table_names(fresh_settings) <= {"alembic_version"}
     command.upgrade(config, "head")  # type: ignore[arg-type]
     assert "job" in table_names(fresh_settings)
+
+
+def test_the_models_match_the_migrated_schema(fresh_settings: Settings) -> None:
+    import scribe.tasks  # noqa: F401  (imports every model)
+
+    command.upgrade(alembic_config(fresh_settings), "head")  # type: ignore[arg-type]
+    engine = create_engine(sync_url(fresh_settings))
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection,
+                opts={
+                    "include_name": lambda name, kind, _: not str(name).startswith("procrastinate")
+                },
+            )
+            drift = compare_metadata(context, Base.metadata)
+    finally:
+        engine.dispose()
+    assert drift == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -14,6 +15,7 @@ from scribe.clinical.types import SpeakerRole, TranscriptTooShortError
 from scribe.config import Settings
 from scribe.errors import ScribeError
 from scribe.logs import configure_logging
+from scribe.retention import commands as retention_commands
 
 _T = TypeVar("_T")
 
@@ -37,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_serve)
     worker = commands.add_parser("worker", help="run jobs from the PostgreSQL queue")
     worker.add_argument("--concurrency", type=int, default=None)
+    worker.add_argument(
+        "--metrics-port", type=int, default=None, help="serve GET /metrics on this port"
+    )
+    worker.add_argument("--metrics-host", default=None, help="default: SCRIBE_JOBS__METRICS_HOST")
     worker.set_defaults(func=_worker)
     migrate = commands.add_parser("migrate", help="upgrade the database to the latest schema")
     migrate.add_argument("revision", nargs="?", default="head")
@@ -57,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     show.set_defaults(func=_vocabulary_show)
     _webhooks_parsers(commands)
     _offline_parsers(commands)
+    retention_commands.add_parsers(commands)
     return parser
 
 
@@ -138,7 +145,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from scribe import tasks  # noqa: F401  (registers every job handler)
-    from scribe.jobs import procrastinate_app
+    from scribe.jobs import metrics_server, procrastinate_app
     from scribe.runtime import open_runtime
 
     if settings.job_backend != "procrastinate":
@@ -149,8 +156,14 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         )
         return 2
 
+    port = args.metrics_port or settings.jobs.metrics_port
+    host = args.metrics_host or settings.jobs.metrics_host
+
     async def run() -> None:
-        async with open_runtime(settings, run_jobs=False) as runtime:
+        async with contextlib.AsyncExitStack() as stack:
+            runtime = await stack.enter_async_context(open_runtime(settings, run_jobs=False))
+            if port is not None:
+                await stack.enter_async_context(metrics_server.serve_metrics(runtime, host, port))
             concurrency = args.concurrency or settings.jobs.concurrency
             await procrastinate_app.run_worker(
                 runtime, concurrency=concurrency, install_signal_handlers=True

@@ -82,6 +82,14 @@ class JobSettings(BaseModel):
     max_attempts: int = Field(default=3, ge=1)
     join_timeout_seconds: float = Field(default=600.0, gt=0)
     recovery_interval_seconds: float = Field(default=30.0, gt=0)
+    # `scribe worker` serves its own Prometheus metrics on this port (empty: not served).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class LimitSettings(BaseModel):
@@ -144,6 +152,23 @@ class CliniaSettings(BaseModel):
     keepalive_seconds: float = Field(default=15.0, gt=0)
 
 
+class RetentionSettings(BaseModel):
+    # Audio is deleted this many days after the last job that used it finished (or after upload
+    # when none did); None or 0: kept for ever. Audio of queued or running work is never deleted.
+    audio_days: int | None = Field(default=None, ge=0)
+    # Also delete the transcripts made from that audio (notes stay; their transcript link clears).
+    delete_transcripts: bool = False
+    # How often `scribe worker` (and `scribe serve` when it runs jobs) sweeps.
+    sweep_interval_seconds: float = Field(default=3600.0, gt=0)
+    # Recordings deleted per transaction.
+    batch_size: int = Field(default=500, ge=1, le=10_000)
+
+    @field_validator("audio_days", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SCRIBE_",
@@ -171,6 +196,7 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     clinia: CliniaSettings = Field(default_factory=CliniaSettings)
     nabla: NablaSettings = Field(default_factory=NablaSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     @field_validator("outbound_allowed_hosts", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scribe.auth import service as auth_service
@@ -25,6 +26,7 @@ from scribe.metrics import Metrics
 from scribe.providers.asr import ManagedRecognizer, build_recognizer
 from scribe.providers.llm import build_text_provider
 from scribe.providers.llm.base import TextProvider
+from scribe.retention import sweeper
 from scribe.storage import BlobStore
 
 logger = logging.getLogger(__name__)
@@ -96,7 +98,11 @@ async def _in_process(runtime: Runtime, *, run_jobs: bool) -> AsyncIterator[None
             await session.commit()
         await runner.recover_orphans_now(runtime)
     try:
-        yield
+        if run_jobs:
+            async with sweeper.periodic_sweeps(runtime):
+                yield
+        else:
+            yield
     finally:
         await queue.stop()
 
@@ -124,13 +130,18 @@ async def _procrastinate(runtime: Runtime, *, run_jobs: bool) -> AsyncIterator[N
 
 async def ensure_bootstrap_key(runtime: Runtime) -> str | None:
     """First start: register SCRIBE_BOOTSTRAP_API_KEY, or generate a dev key into the data dir."""
+    configured = runtime.settings.bootstrap_api_key
     async with runtime.sessionmaker() as session:
         if await auth_service.has_credentials(session):
             return None
-        configured = runtime.settings.bootstrap_api_key
         key = configured.get_secret_value() if configured else None
-        issued = await auth_service.create_key(session, "default", api_key=key, client_id="default")
-        await session.commit()
+        try:
+            issued = await auth_service.create_key(
+                session, "default", api_key=key, client_id="default"
+            )
+            await session.commit()
+        except IntegrityError:  # another replica starting at the same moment registered it
+            return None
     if configured:
         return None
     path = runtime.settings.data_dir / "dev-api-key"

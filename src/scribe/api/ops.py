@@ -6,6 +6,9 @@ Like /healthz it needs no credentials, so operators keep it off public networks.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from fastapi import APIRouter
@@ -17,6 +20,9 @@ from scribe.jobs import service as job_service
 from scribe.metrics import CONTENT_TYPE
 from scribe.providers.llm.fallback import FallbackProvider
 
+logger = logging.getLogger(__name__)
+# Health checks (compose, Kubernetes) give up after about 5 s: answer before they do.
+READY_TIMEOUT_SECONDS = 3.0
 router = APIRouter(tags=["Operations"])
 metrics_router = APIRouter(tags=["Operations"])
 
@@ -30,9 +36,12 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz")
 async def readyz(runtime: RuntimeDep) -> JSONResponse:
     """Database, queue and providers are ready (503 with the failing part otherwise)."""
+    database, queue = await asyncio.gather(
+        _bounded(_database(runtime), "database"), _bounded(_queue(runtime), "queue")
+    )
     checks: dict[str, Any] = {
-        "database": await _database(runtime),
-        "queue": await _queue(runtime),
+        "database": database,
+        "queue": queue,
         "providers": {
             "llm": {"name": runtime.text.name, "status": "ok"},
             "asr": {"name": runtime.asr.name, "status": "ok"},
@@ -53,6 +62,15 @@ async def metrics(runtime: RuntimeDep) -> Response:
     fallbacks = runtime.text.fallbacks.items() if isinstance(runtime.text, FallbackProvider) else ()
     body = runtime.metrics.render(jobs=jobs, fallbacks=fallbacks)
     return Response(body, media_type=CONTENT_TYPE)
+
+
+async def _bounded(check: Awaitable[str], what: str) -> str:
+    """A check's answer, or an error when it takes longer than a load balancer would wait."""
+    try:
+        return await asyncio.wait_for(check, timeout=READY_TIMEOUT_SECONDS)
+    except TimeoutError:
+        logger.warning("readiness check timed out", extra={"check": what})
+        return "error: timeout"
 
 
 async def _database(runtime: RuntimeDep) -> str:

@@ -86,8 +86,9 @@ def load_secret(configured: str | None, data_dir: Path) -> bytes:
         return hashlib.sha256(configured.encode()).digest()
     path = data_dir / "token-secret"
     if not path.exists():
-        draft = path.with_name(f".token-secret.{os.getpid()}")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # Unique per process: replicas in containers all run as pid 1 on the shared volume.
+        draft = path.with_name(f".token-secret.{os.getpid()}.{secrets.token_hex(8)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
         try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import anyio
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth.service import Principal
@@ -138,10 +139,20 @@ def _start(
 
 async def get_or_create(session: AsyncSession, tenant_id: str, patient_key: str) -> Patient:
     patient = await find_patient(session, tenant_id, patient_key)
-    if patient is None:
-        patient = Patient(tenant_id=tenant_id, patient_key=patient_key)
-        session.add(patient)
-        await session.flush()
+    if patient is not None:
+        return patient
+    patient = Patient(tenant_id=tenant_id, patient_key=patient_key)
+    try:
+        # A savepoint: a request creating the same patient at the same moment wins the unique
+        # key, and this one carries on with that patient instead of failing.
+        async with session.begin_nested():
+            session.add(patient)
+            await session.flush()
+    except IntegrityError:
+        winner = await find_patient(session, tenant_id, patient_key)
+        if winner is None:
+            raise
+        return winner
     return patient
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import uuid
 from typing import Any
@@ -73,6 +74,15 @@ class TestBundle:
         text = " ".join(e["payload"].get("text", "") for e in events)
         assert "Asthma" in text
         assert "Gout" not in text
+
+    async def test_two_first_bundles_at_once_make_one_patient(self, clinia: Clinia) -> None:
+        # Both requests find no patient and create it; the loser of the race joins the winner.
+        patient = f"p-{uuid.uuid4().hex[:8]}"
+        runs = await asyncio.gather(*(clinia.ingest_bundle(patient, load_bundle()) for _ in "ab"))
+        for run in runs:
+            assert (await clinia.wait_run(run))["status"] == "success"
+        summary = await clinia.summarize(patient)
+        assert payloads(summary)[-1]["type"] == "summary-end"
 
     async def test_a_malformed_resource_is_a_400_naming_its_path(self, clinia: Clinia) -> None:
         bundle = copy.deepcopy(load_bundle())

@@ -16,6 +16,7 @@ node tests/contract/corti/workflow.mjs`.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -72,21 +74,28 @@ def node() -> str:
     ).stdout.strip()
     if int(version.lstrip("v").split(".")[0]) < 18:
         pytest.fail(f"Node {version} is too old for @corti/sdk (needs >= 18, global fetch)")
-    if not _sdk_installed():
-        npm = _require("npm")
-        result = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if result.returncode != 0 or not _sdk_installed():
-            pytest.fail(
-                f"`npm ci` in {HERE} failed (exit {result.returncode}); is the npm registry "
-                f"reachable?\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-            )
+    # One `npm ci` at a time: parallel test workers (pytest -n) share this directory.
+    with (Path(tempfile.gettempdir()) / "scribe-corti-sdk-npm.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _sdk_installed():
+            _npm_ci()
     return node
+
+
+def _npm_ci() -> None:
+    npm = _require("npm")
+    result = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0 or not _sdk_installed():
+        pytest.fail(
+            f"`npm ci` in {HERE} failed (exit {result.returncode}); is the npm registry "
+            f"reachable?\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
 
 
 @dataclass(frozen=True)
