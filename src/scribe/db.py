@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, String, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -101,3 +103,13 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def is_database_lost(exc: BaseException) -> bool:
+    """Whether an error means the database went away (or had no connection to give in time).
+
+    Such errors say nothing about the work being done: it should be tried again, not failed.
+    """
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError | ConnectionError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated

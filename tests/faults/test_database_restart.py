@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,10 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
+from scribe.auth import service as auth_service
 from scribe.config import Settings
+from scribe.jobs import service as job_service
+from scribe.jobs.runner import JobContext, handler
 from scribe.main import create_app
 from scribe.runtime import Runtime
 from tests.api.clinia.conftest import load_bundle
@@ -30,6 +33,7 @@ from tests.api.invox.conftest import NOTE_FROM_SUMMARY, SUMMARY, template
 from tests.api.invox.conftest import login as invox_login
 from tests.conftest import client_for, make_settings, new_key
 from tests.faults.proxy import TcpProxy
+from tests.jobs.test_jobs_restart import join, queue_extraction
 
 # A request in the outage must be answered within this, never hang on a dead connection.
 OUTAGE_BOUND = 10.0
@@ -267,8 +271,7 @@ class TestDatabaseRestart:
                     response = await asyncio.wait_for(probe.send(), OUTAGE_BOUND)
                     seen.append((probe.name, response))
 
-            # One loop per probe: two concurrent first ingests of one patient race on creating it
-            # (a 500 from a unique violation, reported apart from this fault).
+            # One loop per probe, so each sends one request at a time.
             workers = [asyncio.create_task(load(p)) for p in probes.values()]
             await asyncio.sleep(0.5)
             proxy.cut()
@@ -288,3 +291,46 @@ class TestDatabaseRestart:
         finally:
             for client in clients:
                 await client.aclose()
+
+    async def test_the_job_worker_runs_jobs_again_after_the_outage(
+        self, proxied_app: FastAPI, proxy: TcpProxy
+    ) -> None:
+        # The outage hits a running job: its task's end cannot be recorded, and procrastinate's
+        # worker stops. It must be started again, and the interrupted job run again.
+        runtime: Runtime = proxied_app.state.runtime
+        async with runtime.sessionmaker() as session:
+            tenant = await auth_service.get_or_create_tenant(session, f"t-{uuid.uuid4().hex[:8]}")
+            slow = job_service.create_job(
+                session, tenant_id=tenant.id, kind="test_fault_slow", payload={}
+            )
+            await job_service.commit_and_enqueue(session, runtime.queue.enqueue)
+        await _until(lambda: _status(runtime, slow.id), "running")
+        proxy.cut()
+        await asyncio.sleep(4.0)
+        proxy.restore()
+        assert await job_service.wait_until_finished(runtime.sessionmaker, slow.id, timeout=60)
+        assert await _status(runtime, slow.id) == "completed"
+        key = (await new_key(runtime)).api_key
+        thread, run = await queue_extraction(proxied_app, key)
+        joined = await join(proxied_app, key, thread, run)
+        assert joined.status_code == 200, joined.text
+        assert joined.json()["status"] == "completed"
+
+
+@handler("test_fault_slow")
+async def _slow(ctx: JobContext) -> dict[str, Any]:
+    await asyncio.sleep(2.0)
+    return {}
+
+
+async def _status(runtime: Runtime, job_id: str) -> str | None:
+    async with runtime.sessionmaker() as session:
+        return await job_service.get_status(session, job_id)
+
+
+async def _until(read: Callable[[], Awaitable[str | None]], wanted: str) -> None:
+    for _ in range(200):
+        if await read() == wanted:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never {wanted}")

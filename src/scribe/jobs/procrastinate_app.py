@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+import signal
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 import procrastinate
 from procrastinate import exceptions
@@ -34,32 +36,76 @@ def build_app(conninfo: str, queue: str, runtime_ref: dict[str, Runtime]) -> pro
     return app
 
 
+# A worker that stopped on its own (the database went away) starts again after this long.
+RESTART_DELAY_SECONDS = 2.0
+
+
 async def run_worker(
     runtime: Runtime, *, concurrency: int, install_signal_handlers: bool = False
 ) -> None:
-    """Run procrastinate's worker plus our recovery loop until cancelled (or SIGTERM/SIGINT)."""
-    settings = runtime.settings.jobs
+    """Run procrastinate's worker plus our recovery loop until cancelled (or SIGTERM/SIGINT).
+
+    procrastinate's worker ends when its database connection fails (a fetch raises, or its
+    listener dies and it stops itself): it is started again, so a database restart never
+    leaves a worker process idle for good. Only a signal or cancellation ends this function.
+    """
+    stop = asyncio.Event()
+    if install_signal_handlers:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
     recovery = asyncio.create_task(_recovery_loop(runtime))
     # Retention sweeps, when configured (safe with several workers sweeping at once).
     sweeps = asyncio.create_task(sweeper.sweep_forever(runtime))
     try:
-        # One notion of a dead worker: silent for stale_after_seconds, whether judged by its
-        # job rows' heartbeats or by procrastinate's own worker heartbeat.
-        await runtime.procrastinate.run_worker_async(
-            queues=[settings.queue_name],
-            concurrency=concurrency,
-            install_signal_handlers=install_signal_handlers,
-            delete_jobs="successful",
-            update_heartbeat_interval=settings.heartbeat_seconds,
-            stalled_worker_timeout=settings.stale_after_seconds,
-        )
+        while not stop.is_set():
+            await _until_stopped_or_ended(_procrastinate_worker(runtime, concurrency), stop)
+            if not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=RESTART_DELAY_SECONDS)
     finally:
-        recovery.cancel()
-        sweeps.cancel()
+        if install_signal_handlers:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                asyncio.get_running_loop().remove_signal_handler(signum)
+        for task in (recovery, sweeps):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def _procrastinate_worker(runtime: Runtime, concurrency: int) -> None:
+    settings = runtime.settings.jobs
+    # One notion of a dead worker: silent for stale_after_seconds, whether judged by its
+    # job rows' heartbeats or by procrastinate's own worker heartbeat.
+    await runtime.procrastinate.run_worker_async(
+        queues=[settings.queue_name],
+        concurrency=concurrency,
+        install_signal_handlers=False,
+        delete_jobs="successful",
+        update_heartbeat_interval=settings.heartbeat_seconds,
+        stalled_worker_timeout=settings.stale_after_seconds,
+    )
+
+
+async def _until_stopped_or_ended(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> None:
+    """Run the worker until it ends by itself (logged) or ``stop`` is set (then shut it down)."""
+    worker = asyncio.create_task(work, name="scribe-procrastinate-worker")
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({worker, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopper.cancel()
+        if not worker.done():
+            worker.cancel()  # procrastinate then lets running jobs finish before it returns
         with contextlib.suppress(asyncio.CancelledError):
-            await recovery
-        with contextlib.suppress(asyncio.CancelledError):
-            await sweeps
+            await asyncio.wait({worker})
+    if stop.is_set() or worker.cancelled():
+        return
+    error = worker.exception()
+    logger.warning(
+        "job worker stopped by itself; starting it again",
+        extra={"error_type": type(error).__name__ if error else None},
+    )
 
 
 async def _recovery_loop(runtime: Runtime) -> None:

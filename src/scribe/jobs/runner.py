@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth import service as auth_service
-from scribe.db import utcnow
+from scribe.db import is_database_lost, utcnow
 from scribe.errors import ScribeError
 from scribe.jobs import service
 from scribe.jobs.models import Job
@@ -131,6 +131,11 @@ async def _run(runtime: Runtime, job_id: str, attempt: int, progress: Progress) 
     except ScribeError as exc:
         await _record_failure(runtime, job_id, attempt, exc, started=started)
     except Exception as exc:
+        if is_database_lost(exc):
+            # Not the job's fault: left running, its heartbeat stops with this attempt, and the
+            # recovery pass runs it again (up to max_attempts) once the database is back.
+            logger.warning("job interrupted: database unavailable", extra={"job_id": job_id})
+            return
         logger.exception("job failed", extra={"job_id": job_id})
         reason = f"Unexpected {type(exc).__name__} while running the job"
         await _record_failure(runtime, job_id, attempt, ScribeError(reason), started=started)
