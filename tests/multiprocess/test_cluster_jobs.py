@@ -282,5 +282,6 @@ async def _assert_metrics(apis: list[Process], workers: list[Process], jobs: lis
     for kind, count in expected.items():
         assert sum(total(s, "scribe_jobs_total", kind=kind) for s in ran) == count
         assert sum(total(s, "scribe_job_duration_seconds_count", kind=kind) for s in ran) == count
-    # The Corti transcript job records the recogniser's real-time factor, once per transcript.
-    assert sum(total(s, "scribe_asr_real_time_factor_count") for s in ran) == CORTI_JOBS
+    # Each recognition records the recogniser's real-time factor: Corti's and Nabla's.
+    rtf = sum(total(s, "scribe_asr_real_time_factor_count") for s in ran)
+    assert rtf == CORTI_JOBS + NABLA_JOBS

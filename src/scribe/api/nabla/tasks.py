@@ -154,6 +154,7 @@ async def _transcript(ctx: JobContext, request: AsyncRequest, options: Options) 
         on_progress=ctx.progress_span(0.0, 0.9),  # the note after it is quick
     )
     result = await transcript_service.recognize(ctx.runtime.asr, asked)
+    ctx.runtime.metrics.observe_real_time_factor(result.details.get("real_time_factor"))
     transcript = Transcript(
         tenant_id=tenant_id,
         encounter_id=recording.encounter_id,
