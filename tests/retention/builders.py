@@ -127,19 +127,29 @@ def _job(tenant_id: str, status: str, recording_id: str, transcript_id: str, at:
     )
 
 
-async def nabla_request(runtime: Runtime, tenant_id: str, recording_id: str, status: str) -> None:
+async def nabla_request(
+    runtime: Runtime,
+    tenant_id: str,
+    recording_id: str,
+    status: str,
+    *,
+    finished: datetime | None = None,
+) -> str:
     """A Nabla listen_async request built on a recording (processing: not answered yet)."""
+    done = status != "processing"
+    request = AsyncRequest(
+        tenant_id=tenant_id,
+        kind="listen",
+        status=status,
+        recording_id=recording_id,
+        finished_at=(finished or utcnow()) if done else None,
+        # The stored callback body quotes the transcript, as Nabla's answers do.
+        result={"id": "r", "transcript": [{"text": "knee pain"}]} if done else None,
+    )
     async with runtime.sessionmaker() as session:
-        session.add(
-            AsyncRequest(
-                tenant_id=tenant_id,
-                kind="listen",
-                status=status,
-                recording_id=recording_id,
-                finished_at=None if status == "processing" else utcnow(),
-            )
-        )
+        session.add(request)
         await session.commit()
+    return request.id
 
 
 async def note(runtime: Runtime, tenant_id: str, transcript_id: str) -> str:

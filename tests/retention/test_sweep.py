@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 from sqlalchemy import select
 
+from scribe.async_requests.models import AsyncRequest
 from scribe.auth.models import AuditRecord
 from scribe.config import RetentionSettings
 from scribe.db import utcnow
@@ -123,6 +124,23 @@ class TestTranscripts:
             note = await session.get(Note, note_id)
         assert note is not None
         assert note.transcript_id is None
+
+    @pytest.mark.parametrize("delete_transcripts", [False, True])
+    async def test_stored_answers_quoting_the_transcript_follow_the_transcripts(
+        self, runtime: Runtime, delete_transcripts: bool
+    ) -> None:
+        tenant_id, _ = await builders.tenant(runtime)
+        audio = await builders.audio(runtime, tenant_id, age_days=400, job=None)
+        request_id = await builders.nabla_request(
+            runtime, tenant_id, audio.recording_id, "succeeded", finished=builders.days_ago(40)
+        )
+        policy = Policy(30, delete_transcripts=delete_transcripts, tenant_id=tenant_id)
+        assert (await sweep(runtime, policy)).recordings == 1
+        async with runtime.sessionmaker() as session:
+            request = await session.get_one(AsyncRequest, request_id)
+        # Nabla's stored callback body quotes the transcript: it goes when transcripts go.
+        assert (request.result is None) is delete_transcripts
+        assert request.status == "succeeded"
 
 
 class TestSafety:

@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -184,7 +185,17 @@ async def sweep_batch(
 
 
 async def _delete_transcripts_of(session: AsyncSession, recording_ids: list[str]) -> list[str]:
-    """Delete the finished transcripts made from these recordings; their tenants, one per row."""
+    """Delete the finished transcripts made from these recordings; their tenants, one per row.
+
+    Answers stored for Nabla's polling route quote the transcript: they are cleared too (the
+    request keeps its status; the note itself stays with the other notes).
+    """
+    await session.execute(
+        update(AsyncRequest)
+        .where(AsyncRequest.recording_id.in_(recording_ids))
+        .values(result=None)
+        .execution_options(synchronize_session=False)
+    )
     rows = await session.execute(
         delete(Transcript)
         .where(
