@@ -64,3 +64,49 @@ async def test_logs_are_json_with_request_id_and_no_clinical_text(
     everything = "\n".join(lines).lower()
     for phrase in ("ibuprofen", "penicillin", "ladder", "thompson"):
         assert phrase not in everything
+
+
+async def test_the_documents_show_the_400s_dialects_answer_not_fastapis_422(
+    client: httpx.AsyncClient,
+) -> None:
+    document = (await client.get("/openapi.json")).json()
+    codes = {
+        code
+        for item in document["paths"].values()
+        for operation in item.values()
+        for code in operation.get("responses", {})
+    }
+    assert "HTTPValidationError" not in str(document["paths"])
+    assert "400" in codes
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "prefixes"),
+    [
+        ("omniloy", ("/v1/",)),
+        ("corti", ("/v2/", "/realms/")),
+        ("nabla", ("/v1/copilot-api/", "/listen_async")),
+        ("clinia", ("/ai/v1/", "/summary-templates")),
+        ("invox", ("/api/v1/",)),
+    ],
+)
+async def test_each_dialect_has_its_own_document(
+    client: httpx.AsyncClient, dialect: str, prefixes: tuple[str, ...]
+) -> None:
+    response = await client.get(f"/openapi/{dialect}.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert paths
+    assert all(path.startswith(prefixes) for path in paths)
+    if dialect == "omniloy":
+        assert not any(path.startswith("/v1/copilot-api") for path in paths)
+
+
+async def test_an_unknown_dialect_document_is_404(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/openapi/acme.json")).status_code == 404
+
+
+async def test_a_real_422_stays_documented(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/openapi/nabla.json")).json()
+    assert "422" in document["paths"]["/v1/copilot-api/server/digest"]["post"]["responses"]

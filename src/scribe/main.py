@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from scribe import __version__
 from scribe import tasks as _tasks  # noqa: F401  (registers every job handler)
-from scribe.api import errors, ops
+from scribe.api import errors, openapi, ops
 from scribe.api.clinia import auth as clinia_auth
 from scribe.api.clinia import errors as clinia_errors
 from scribe.api.clinia.router import router as clinia_router
@@ -71,6 +71,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
         app, "/summary-templates", clinia_errors.render, clinia_auth.has_valid_key
     )
     errors.register_dialect(app, "/api/v1", invox_errors.render, invox_auth.has_valid_credentials)
+    if settings.enable_docs:
+        openapi.install(app)
     app.include_router(ops.router)
     if settings.enable_metrics:
         app.include_router(ops.metrics_router)
