@@ -265,7 +265,7 @@ class TestReadAndDelete:
         got = await corti.client.get(f"{base}{created['id']}")
         assert got.json() == created
         status = await corti.client.get(f"{base}{created['id']}/status")
-        assert status.json() == {"status": "completed"}
+        assert status.json() == {"status": "completed", "progress": 1.0}
 
         deleted = await corti.client.delete(f"{base}{created['id']}/")
         assert deleted.status_code == 204
