@@ -22,8 +22,11 @@ run: migrate  ## set up, migrate the SQLite database under ./data and serve on 1
 	@echo "scribe: on first start the dev API key is written to $(SCRIBE_DATA_DIR)/dev-api-key"
 	$(BIN)/scribe serve --host 127.0.0.1 --port 8000
 
+# Parallel test processes; each loads its own Whisper model (about 0.5 GB) and databases.
+TEST_WORKERS ?= 2
+
 test: install  ## the whole suite, on SQLite and PostgreSQL
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	$(BIN)/ruff check src tests bench migrations

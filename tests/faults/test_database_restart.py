@@ -94,8 +94,6 @@ def proxy() -> Iterator[TcpProxy]:
 async def proxied_app(
     backend: str, settings: Settings, proxy: TcpProxy, tmp_path: Path
 ) -> AsyncIterator[FastAPI]:
-    if backend != "postgresql":
-        pytest.skip("the PostgreSQL outage runs through a TCP proxy; SQLite has its own test")
     assert settings.database_url is not None
     url = make_url(settings.database_url).set(host="127.0.0.1", port=proxy.port)
     built = make_settings(
@@ -224,6 +222,8 @@ async def _until_up(probes: dict[str, Probe]) -> float:
         await asyncio.sleep(0.2)
 
 
+# The outage is a PostgreSQL server going away, simulated by the proxy in front of it.
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 class TestDatabaseRestart:
     async def test_outage_is_503_and_the_same_app_recovers(
         self, proxied_app: FastAPI, proxy: TcpProxy
