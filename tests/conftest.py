@@ -24,6 +24,8 @@ from scribe.cli import alembic_config
 from scribe.config import JobSettings, Settings
 from scribe.main import create_app
 from scribe.runtime import Runtime
+from tests.providers.llm.apps import running_chat_server
+from tests.providers.llm.fake_server import FakeChatServer
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "SCRIBE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -139,3 +141,10 @@ async def other_client(app: FastAPI, runtime: Runtime) -> AsyncIterator[httpx.As
     issued = await new_key(runtime)
     async with client_for(app, issued.api_key, **{"x-doctor": "dr_other"}) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def chat_server() -> Iterator[FakeChatServer]:
+    """A local chat-completions server: the far end of the LLM provider, one per test module."""
+    with running_chat_server() as server:
+        yield server

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from scribe.clinical.transcript import parse_transcript
 from scribe.config import Settings
 from tests.api.corti.conftest import encounter
 from tests.conftest import client_for
-from tests.providers.llm.apps import app_with_model, running_chat_server
+from tests.providers.llm.apps import app_with_model
 from tests.providers.llm.fake_server import FakeChatServer, Scripted, completion
 
 VISIT = (Path(__file__).parents[1] / "data" / "visit_knee.txt").read_text()
@@ -32,12 +32,6 @@ TIMEOUT_SECONDS = 0.5
 TOO_SLOW = Scripted(body={"choices": []}, delay=TIMEOUT_SECONDS * 4)
 GARBAGE = completion('{"sections": "the patient fell from a ladder"')
 FAILURES = {"timeout": TOO_SLOW, "garbage": GARBAGE}
-
-
-@pytest.fixture(scope="module")
-def chat_server() -> Iterator[FakeChatServer]:
-    with running_chat_server() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

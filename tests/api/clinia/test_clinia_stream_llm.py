@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from fastapi import FastAPI
@@ -18,18 +18,12 @@ from scribe.auth.service import IssuedKey
 from scribe.config import CliniaSettings, Settings
 from scribe.summaries import service as summary_service
 from tests.api.clinia.conftest import Clinia, clinia_client, eventually, payloads, serve
-from tests.providers.llm.apps import app_with_model, running_chat_server
+from tests.providers.llm.apps import app_with_model
 from tests.providers.llm.fake_server import FakeChatServer, Scripted, deltas
 
 HPI = "clinia-hpi-medications"
 # Keep-alives this often, so a one-second silence shows some.
 KEEPALIVE = 0.2
-
-
-@pytest.fixture(scope="module")
-def chat_server() -> Iterator[FakeChatServer]:
-    with running_chat_server() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

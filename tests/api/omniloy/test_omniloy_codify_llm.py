@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from scribe.auth.service import IssuedKey
 from scribe.config import Settings
 from scribe.providers.llm import FallbackProvider
 from tests.conftest import client_for
-from tests.providers.llm.apps import app_with_model, running_chat_server
+from tests.providers.llm.apps import app_with_model
 from tests.providers.llm.fake_server import FakeChatServer, completion, json_completion
 
 NOTE = (
@@ -29,12 +29,6 @@ PROPOSALS = {
         {"code": "J45.909", "justification": "wheezing with asthma", "confidence_percent": 60},
     ]
 }
-
-
-@pytest.fixture(scope="module")
-def chat_server() -> Iterator[FakeChatServer]:
-    with running_chat_server() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

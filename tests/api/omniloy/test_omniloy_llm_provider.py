@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -13,7 +13,7 @@ from scribe.auth.service import IssuedKey
 from scribe.config import Settings
 from scribe.providers.llm import FallbackProvider
 from tests.conftest import client_for
-from tests.providers.llm.apps import app_with_model, running_chat_server
+from tests.providers.llm.apps import app_with_model
 from tests.providers.llm.fake_server import FakeChatServer, Scripted, completion, json_completion
 
 VISIT = (Path(__file__).parents[2] / "data" / "visit_knee.txt").read_text()
@@ -23,12 +23,6 @@ SECTIONS = {
     "assessment": [{"text": "Medial collateral ligament sprain.", "segment_ids": []}],
     "plan": [{"text": "Naproxen and physical therapy.", "segment_ids": []}],
 }
-
-
-@pytest.fixture(scope="module")
-def chat_server() -> Iterator[FakeChatServer]:
-    with running_chat_server() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -9,14 +9,6 @@ from pydantic import SecretStr
 from scribe.config import LLMSettings
 from scribe.providers.llm import OpenAIChatProvider
 from tests.providers.llm.fake_server import FakeChatServer
-
-
-@pytest.fixture(scope="module")
-def chat_server() -> Iterator[FakeChatServer]:
-    server = FakeChatServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
