@@ -41,7 +41,7 @@ check: lint typecheck test
 # each run (printed by the failing test); the suite runs a small, fixed-seed sample.
 fuzz: install  ## schemathesis against every dialect, and damaged audio, at length (SQLite)
 	SCRIBE_FUZZ_EXAMPLES=$${SCRIBE_FUZZ_EXAMPLES:-150} SCRIBE_FUZZ_SEED=$${SCRIBE_FUZZ_SEED:-$$(date +%s)} \
-		$(BIN)/python -m pytest -q tests/fuzz
+		$(BIN)/python -m pytest -q -rP tests/fuzz
 
 bench: install  ## every benchmark in bench/
 	$(BIN)/python bench/http_overhead.py

@@ -16,9 +16,8 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from scribe.dependencies import RuntimeDep
-from scribe.jobs import service as job_service
+from scribe.jobs import metrics_server
 from scribe.metrics import CONTENT_TYPE
-from scribe.providers.llm.fallback import FallbackProvider
 
 logger = logging.getLogger(__name__)
 # Health checks (compose, Kubernetes) give up after about 5 s: answer before they do.
@@ -57,11 +56,7 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
 )
 async def metrics(runtime: RuntimeDep) -> Response:
     """Prometheus metrics of this process, plus job queue depth (no credentials: keep private)."""
-    async with runtime.sessionmaker() as session:
-        jobs = await job_service.count_unfinished(session)
-    fallbacks = runtime.text.fallbacks.items() if isinstance(runtime.text, FallbackProvider) else ()
-    body = runtime.metrics.render(jobs=jobs, fallbacks=fallbacks)
-    return Response(body, media_type=CONTENT_TYPE)
+    return Response(await metrics_server.scrape(runtime), media_type=CONTENT_TYPE)
 
 
 async def _bounded(check: Awaitable[str], what: str) -> str:
