@@ -249,7 +249,8 @@ class TestRunStatusAndListing:
         assert (await client.get(runs_url(tid), params={"offset": 3})).json() == []
 
     @pytest.mark.parametrize(
-        "params", [{"limit": 0}, {"limit": "abc"}, {"offset": -1}, {"limit": 1001}]
+        "params",
+        [{"limit": 0}, {"limit": "abc"}, {"offset": -1}, {"limit": 1001}, {"offset": 10**20}],
     )
     async def test_bad_paging_is_400(
         self, api: Omniloy, client: httpx.AsyncClient, params: dict[str, Any]

@@ -39,6 +39,8 @@ async def omniloy_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(omniloy_principal)]
+# Past any real list, and inside the databases' 64-bit OFFSET (a larger one is a 400, not a 500).
+MAX_OFFSET = 2**31 - 1
 router = APIRouter(prefix="/v1", tags=["Omniloy clinical workflow"], responses=_ERRORS)
 
 
@@ -137,7 +139,7 @@ async def list_runs(
     session: SessionDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[schemas.RunOut]:
     """List a thread's runs, oldest first."""
     runs = await thread_service.list_runs(
@@ -207,7 +209,7 @@ async def list_clinical_notes(
     principal: PrincipalDep,
     transcription_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[schemas.ClinicalNote]:
     """List clinical notes, optionally those of one transcription."""
     notes = await note_service.list_notes(
