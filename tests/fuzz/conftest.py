@@ -31,6 +31,9 @@ from tests.conftest import client_for, make_settings, new_key
 AUDIO = Path(__file__).parents[1] / "data" / "audio"
 EXAMPLES = int(os.environ.get("SCRIBE_FUZZ_EXAMPLES", "1"))
 SEED = int(os.environ.get("SCRIBE_FUZZ_SEED", "0"))
+# At least this many generated requests per dialect (make fuzz: a few thousand even for the
+# dialects with few operations); 0 in the suite's bounded sample.
+MIN_REQUESTS = int(os.environ.get("SCRIBE_FUZZ_MIN_REQUESTS", "0"))
 # Hypothesis caches what it learns under ./.hypothesis; keep the repository clean (CI included).
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "scribe-hypothesis")
 

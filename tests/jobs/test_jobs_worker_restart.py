@@ -80,3 +80,25 @@ async def test_a_job_cut_off_by_the_database_runs_again_instead_of_failing(
     async with runtime.sessionmaker() as session:
         done = await session.get_one(Job, job.id)
         assert (done.status, done.attempts, done.result) == ("completed", 2, {"ok": True})
+
+
+@handler("test_recovered")
+async def _nothing_to_do(ctx: JobContext) -> dict[str, Any]:
+    return {}
+
+
+async def test_a_job_the_queue_refused_is_stored_and_recovered_later(runtime: Runtime) -> None:
+    async def queue_down(_job_id: str) -> None:
+        raise ConnectionError("queue unreachable")
+
+    async with runtime.sessionmaker() as session:
+        tenant = await auth_service.get_or_create_tenant(session, f"t-{uuid.uuid4().hex[:8]}")
+        job = job_service.create_job(
+            session, tenant_id=tenant.id, kind="test_recovered", payload={}
+        )
+        await job_service.commit_and_enqueue(session, queue_down)  # no error for the caller
+    async with runtime.sessionmaker() as session:
+        assert await job_service.get_status(session, job.id) == "queued"
+        # Past the stale cutoff, the recovery pass finds it among the orphans to hand over.
+        orphans = await job_service.orphaned(session, stale_before=utcnow() + timedelta(seconds=1))
+    assert job.id in orphans

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scribe.db import utcnow
 from scribe.jobs.models import COMPLETED, FAILED, QUEUED, RUNNING, TERMINAL, Job
 
+logger = logging.getLogger(__name__)
 _PENDING_KEY = "scribe.jobs_to_enqueue"
 
 Enqueue = Callable[[str], Awaitable[None]]
@@ -42,7 +44,12 @@ async def commit_and_enqueue(session: AsyncSession, enqueue: Enqueue) -> None:
     await session.commit()
     jobs: list[Job] = session.info.pop(_PENDING_KEY, [])
     for job in jobs:
-        await enqueue(job.id)
+        try:
+            await enqueue(job.id)
+        except Exception:
+            # The job is stored, so it is not lost: the recovery pass hands queued jobs that no
+            # worker took to the queue again. The caller answers as if the handover worked.
+            logger.warning("job stored but not handed to the queue", extra={"job_id": job.id})
 
 
 async def claim(session: AsyncSession, job_id: str, *, stale_before: datetime) -> int | None:

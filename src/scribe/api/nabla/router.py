@@ -26,6 +26,9 @@ _LISTEN_ERRORS = documented(
         422: "The transcript is too short to write a note from",
     },
 )
+# Transcript items are JSON: a body past SCRIBE_LIMITS__JSON_BODY_BYTES is a 413.
+_BODY_TOO_LARGE = documented(NablaError, {413: "Request body larger than allowed"})
+_DIGEST_ERRORS = {422: _LISTEN_ERRORS[422], **_BODY_TOO_LARGE}
 _BINARY = {"type": "string", "format": "binary"}
 _LISTEN_BODY = {
     "requestBody": {
@@ -100,7 +103,7 @@ async def listen(
     f"{BASE}/digest",
     response_model=schemas.DigestResult,
     response_model_exclude_unset=True,
-    responses={422: _LISTEN_ERRORS[422]},
+    responses=_DIGEST_ERRORS,
 )
 async def digest(
     body: schemas.DigestRequest, session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep
@@ -109,7 +112,9 @@ async def digest(
     return await workflow.digest(session, runtime, principal, body)
 
 
-@router.post(f"{BASE}/digest_async", response_model=schemas.AsyncAccepted)
+@router.post(
+    f"{BASE}/digest_async", response_model=schemas.AsyncAccepted, responses=_BODY_TOO_LARGE
+)
 async def digest_async(
     body: schemas.DigestAsyncRequest,
     request: Request,
