@@ -15,12 +15,16 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from scribe.errors import BadRequestError, InsufficientStorageError, PayloadTooLargeError
 
@@ -99,3 +103,21 @@ async def _write(path: Path, chunks: AsyncIterable[bytes], max_bytes: int) -> tu
             digest.update(chunk)
             await handle.write(chunk)
     return size, digest.hexdigest()
+
+
+def delete_after_commit(
+    session: AsyncSession, blobs: BlobStore, *keys: str, folder: str | None = None
+) -> None:
+    """Unlink blobs (and a folder of them) when, and only if, the transaction commits."""
+    paths = [blobs.path(key) for key in keys]
+    tree = blobs.path(folder) if folder is not None else None
+    if not paths and tree is None:
+        return
+
+    def unlink(_: Session) -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        if tree is not None:
+            shutil.rmtree(tree, ignore_errors=True)
+
+    event.listen(session.sync_session, "after_commit", unlink, once=True)

@@ -19,10 +19,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from scribe.db import is_database_lost
 from scribe.errors import (
     BadRequestError,
     MethodNotAllowedError,
@@ -136,19 +137,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _database_error(request: Request, exc: Exception) -> Response:
+    # A driver's generic error counts only when SQLAlchemy saw the connection die with it
+    # (asyncpg's "connection was closed in the middle of operation"): see is_database_lost.
+    if not is_database_lost(exc):
+        return await _unexpected(request, exc)
     logger.error("database unavailable", extra={"error_type": type(exc).__name__})
     response = _renderer_for(request)(request, ServiceUnavailableError("Database unavailable"))
     response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
     return response
-
-
-async def _driver_error(request: Request, exc: Exception) -> Response:
-    # A driver's generic error (asyncpg's "connection was closed in the middle of operation")
-    # means the database went away when SQLAlchemy saw the connection die with it.
-    assert isinstance(exc, DBAPIError)
-    if exc.connection_invalidated:
-        return await _database_error(request, exc)
-    return await _unexpected(request, exc)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -160,10 +156,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ScribeError, _scribe_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(OperationalError, _database_error)
-    app.add_exception_handler(InterfaceError, _database_error)
-    # The pool had no connection to give in time: the database is too slow or unreachable.
-    app.add_exception_handler(PoolTimeoutError, _database_error)
-    app.add_exception_handler(DBAPIError, _driver_error)
-    app.add_exception_handler(ConnectionError, _database_error)
+    # The database went away, or the pool had no connection to give in time: 503, in shape.
+    for database_error in (DBAPIError, PoolTimeoutError, ConnectionError):
+        app.add_exception_handler(database_error, _database_error)
     app.add_exception_handler(Exception, _unexpected)

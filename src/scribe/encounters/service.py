@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scribe import storage
 from scribe.db import new_id, utcnow
 from scribe.encounters.models import Encounter
 from scribe.errors import NotFoundError
@@ -126,7 +127,7 @@ async def delete(session: AsyncSession, blobs: BlobStore, encounter: Encounter) 
     await session.delete(encounter)
     await session.flush()
     for recording in recordings:
-        recording_service.delete_after_commit(session, blobs, recording.blob_key)
+        storage.delete_after_commit(session, blobs, recording.blob_key)
 
 
 def _sort_column(sort: SortKey) -> ColumnElement[Any]:

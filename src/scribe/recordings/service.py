@@ -7,10 +7,10 @@ from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import anyio
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
+from scribe import storage
 from scribe.errors import NotFoundError, PayloadTooLargeError
 from scribe.providers.asr.audio import probe
 from scribe.recordings.models import Recording
@@ -118,13 +118,4 @@ async def delete(session: AsyncSession, blobs: BlobStore, recording: Recording) 
     """Delete the row now and the bytes once the transaction commits (never a dangling row)."""
     await session.delete(recording)
     await session.flush()
-    delete_after_commit(session, blobs, recording.blob_key)
-
-
-def delete_after_commit(session: AsyncSession, blobs: BlobStore, key: str) -> None:
-    """Unlink a blob when (and only if) the session's transaction commits."""
-
-    def unlink(_: Session) -> None:
-        blobs.path(key).unlink(missing_ok=True)
-
-    event.listen(session.sync_session, "after_commit", unlink, once=True)
+    storage.delete_after_commit(session, blobs, recording.blob_key)

@@ -10,9 +10,8 @@ back sweep or purge never leaves a row whose audio has gone::
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -24,7 +23,6 @@ from sqlalchemy import (
     Table,
     and_,
     delete,
-    event,
     exists,
     func,
     or_,
@@ -32,8 +30,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
+from scribe import storage
 from scribe.async_requests.models import PROCESSING as REQUEST_PROCESSING
 from scribe.async_requests.models import AsyncRequest
 from scribe.auth import service as auth_service
@@ -179,7 +177,7 @@ async def sweep_batch(
     ).all()
     _audit_sweep(session, Counter(row.tenant_id for row in gone), Counter(transcripts))
     await session.flush()
-    unlink_after_commit(session, blobs, [row.blob_key for row in gone])
+    storage.delete_after_commit(session, blobs, *(row.blob_key for row in gone))
     counts = SweepCounts(len(gone), len(transcripts), sum(row.size_bytes for row in gone))
     return counts, len(picked) == limit
 
@@ -223,24 +221,6 @@ def _audit_sweep(
                 "transcripts": transcripts[tenant_id],
             },
         )
-
-
-def unlink_after_commit(
-    session: AsyncSession, blobs: BlobStore, keys: Iterable[str], *, folder: str | None = None
-) -> None:
-    """Unlink blobs (and a folder of them) when, and only if, the transaction commits."""
-    paths = [blobs.path(key) for key in keys]
-    tree = blobs.path(folder) if folder is not None else None
-    if not paths and tree is None:
-        return
-
-    def unlink(_: Session) -> None:
-        for path in paths:
-            path.unlink(missing_ok=True)
-        if tree is not None:
-            shutil.rmtree(tree, ignore_errors=True)
-
-    event.listen(session.sync_session, "after_commit", unlink, once=True)
 
 
 # --- tenant purge ---------------------------------------------------------------------------
@@ -298,7 +278,7 @@ async def purge_tenant(
         resource_ids={"deleted": counts, "kept_keys": keep_keys},
     )
     await session.flush()
-    unlink_after_commit(session, blobs, keys, folder=tenant.id)
+    storage.delete_after_commit(session, blobs, *keys, folder=tenant.id)
     return counts
 
 
