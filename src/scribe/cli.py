@@ -108,8 +108,18 @@ def _offline_parsers(commands: Any) -> None:
     note.set_defaults(func=_note)
     evaluate = commands.add_parser("eval", help="score the engines").add_subparsers(required=True)
     notes = evaluate.add_parser("notes", help="ROUGE of full notes on ACI-Bench")
-    notes.add_argument("--data", type=Path, required=True, help="ACI-Bench csv (e.g. valid.csv)")
+    notes.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        required=True,
+        help="ACI-Bench csv (e.g. valid.csv); repeat to pool splits (train.csv and valid.csv)",
+    )
     notes.add_argument("--limit", type=int, default=None)
+    notes.add_argument(
+        "--folds", type=int, default=None, help="k-fold cross-validation over the pooled visits"
+    )
+    notes.add_argument("--output", type=Path, default=None, help="write DIR/<encounter_id>.txt")
     notes.set_defaults(func=_eval_notes)
     asr = evaluate.add_parser("asr", help="WER and speaker-role accuracy on reference audio")
     asr.add_argument("--data", type=Path, required=True, help="folder of audio + .json references")
@@ -300,8 +310,20 @@ def _note(settings: Settings, args: argparse.Namespace) -> int:
 def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
     from scribe.evaluation import notes
 
-    report = notes.evaluate_engine(args.data, limit=args.limit)
-    print(notes.format_report(report))
+    if args.folds is None and len(args.data) == 1:
+        report = notes.evaluate_engine(args.data[0], limit=args.limit, output=args.output)
+        print(notes.format_report(report))
+        return 0
+    encounters = [e for path in args.data for e in notes.load_aci(path)][: args.limit]
+    if args.folds is None:
+        print(notes.format_report(notes.evaluate_encounters(encounters, output=args.output)))
+        return 0
+    try:
+        result = notes.cross_validate(encounters, args.folds, output=args.output)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(notes.format_cross_validation(result))
     return 0
 
 

@@ -146,3 +146,60 @@ class TestFormatReport:
         row = {"dataset": "aci", "encounter_id": "D1", "dialogue": DIALOGUE, "note": NOTE}
         report = evaluate_engine(_write_csv(tmp_path / "split.csv", [row]))
         assert CONTRACT.match(format_report(report).splitlines()[-1])
+
+
+class TestHygiene:
+    def test_counts_second_person_fillers_and_questions_per_sentence(self) -> None:
+        from scribe.evaluation.notes import hygiene
+
+        note = "HISTORY\n\nYou have pain. Okay, she reports pain? Kind of sore.\nDenies fever."
+        result = hygiene([note])
+        assert result.sentences == 4
+        assert result.second_person == 25.0
+        assert result.fillers == 50.0
+        assert result.questions == 25.0
+
+    def test_whole_words_only(self) -> None:
+        from scribe.evaluation.notes import hygiene
+
+        result = hygiene(["Youth soccer. Umbrella use. Bookkeeping job."])
+        assert (result.second_person, result.fillers) == (0.0, 0.0)
+
+
+class TestCrossValidation:
+    def test_folds_hold_every_visit_once_and_output_writes_notes(self, tmp_path: Path) -> None:
+        from scribe.evaluation.notes import AciEncounter, cross_validate
+
+        seen: list[int] = []
+
+        def trainer(training: object) -> object:
+            seen.append(len(training))  # type: ignore[arg-type]
+            return lambda dialogue: dialogue.upper()
+
+        visits = [AciEncounter(f"D{i}", f"back pain {i}", f"back pain {i}") for i in range(6)]
+        result = cross_validate(visits, 3, trainer, output=tmp_path)  # type: ignore[arg-type]
+        assert seen == [4, 4, 4]
+        assert sum(f.scores.count for f in result.folds) == 6
+        assert (tmp_path / "D3.txt").read_text(encoding="utf-8") == "BACK PAIN 3\n"
+
+    def test_too_many_folds_is_an_error(self) -> None:
+        from scribe.evaluation.notes import AciEncounter, cross_validate
+
+        with pytest.raises(ValueError, match="folds"):
+            cross_validate([AciEncounter("D1", "a", "a")], 2)
+
+    def test_cli_last_line_is_the_contract(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from scribe.cli import main
+
+        rows = [
+            {"dataset": "x", "encounter_id": f"E{i}", "dialogue": DIALOGUE, "note": NOTE}
+            for i in range(4)
+        ]
+        data = _write_csv(tmp_path / "d.csv", rows)
+        main(["eval", "notes", "--data", str(data), "--folds", "2", "--output", str(tmp_path)])
+        lines = capsys.readouterr().out.strip().splitlines()
+        assert CONTRACT.match(lines[-1])
+        assert any(line.startswith("hygiene over") for line in lines)
+        assert (tmp_path / "E0.txt").exists()

@@ -12,9 +12,10 @@ published figures, so the engine's figures are comparable with the published sys
 from __future__ import annotations
 
 import csv
+import re
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +94,7 @@ class NotesReport:
     notes: tuple[NoteScore, ...]
     words: int
     engine_seconds: float
+    hygiene: Hygiene | None = None
 
     @property
     def ms_per_1000_words(self) -> float:
@@ -151,26 +153,38 @@ def write_aci_note(dialogue: str) -> str:
     return render_note(draft)
 
 
-def evaluate_engine(csv_path: Path | str, limit: int | None = None) -> NotesReport:
+def evaluate_engine(
+    csv_path: Path | str, limit: int | None = None, output: Path | None = None
+) -> NotesReport:
     """Run the engine on each dialogue of an ACI-Bench split and score its notes."""
     encounters = load_aci(csv_path)[:limit] if limit is not None else load_aci(csv_path)
+    return evaluate_encounters(encounters, str(csv_path), output)
+
+
+def evaluate_encounters(
+    encounters: Sequence[AciEncounter], data: str = "pooled splits", output: Path | None = None
+) -> NotesReport:
+    """Write and score the engine's note for each visit; optionally write them to output."""
     predictions: list[str] = []
     started = time.perf_counter()
     for encounter in encounters:
         predictions.append(write_aci_note(encounter.dialogue))
     seconds = time.perf_counter() - started
+    if output is not None:
+        write_outputs(output, encounters, predictions)
     references = [encounter.note for encounter in encounters]
     per_note = tuple(
         NoteScore(e.encounter_id, score_notes([p], [e.note]), len(e.dialogue.split()))
         for e, p in zip(encounters, predictions, strict=True)
     )
     return NotesReport(
-        data=str(csv_path),
+        data=data,
         engine=score_notes(predictions, references),
         transcript_baseline=score_notes([e.dialogue for e in encounters], references),
         notes=per_note,
         words=sum(note.words for note in per_note),
         engine_seconds=seconds,
+        hygiene=hygiene(predictions),
     )
 
 
@@ -190,6 +204,7 @@ def format_report(report: NotesReport) -> str:
         f"ROUGE-L {base.rouge_l:.2f}",
         f"engine: {report.ms_per_1000_words:.1f} ms per 1,000 transcript words; ROUGE-1 "
         f"median {statistics.median(spread) if spread else 0.0:.2f}",
+        *([format_hygiene(report.hygiene)] if report.hygiene is not None else []),
         _contract_line(report.engine),
     ]
     return "\n".join(lines)
@@ -197,3 +212,168 @@ def format_report(report: NotesReport) -> str:
 
 def _contract_line(scores: RougeScores) -> str:
     return f"ROUGE-1 {scores.rouge1:.2f} ROUGE-2 {scores.rouge2:.2f} ROUGE-L {scores.rouge_l:.2f}"
+
+
+# Note hygiene as EVAL.md defines it: what a clinician would strike out of a note.
+_HEADING = re.compile(r"^[A-Z][A-Z0-9 &/,()'-]*:?$")
+_SECOND_PERSON = re.compile(r"\b(?:you|your|you're|you've)\b", re.I)
+_FILLER = re.compile(
+    r"\b(?:um|uh|okay|ok|yeah|alright|all right|you know|kind of|sort of|gonna|wanna)\b", re.I
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?])$")
+
+
+@dataclass(frozen=True, slots=True)
+class Hygiene:
+    """Shares (percent) of note sentences a clinician would strike out, over `sentences`."""
+
+    sentences: int
+    second_person: float
+    fillers: float
+    questions: float
+
+
+def note_sentences(note: str) -> list[str]:
+    """Sentences of a note: non-empty lines that are not headings, split at `.`, `!` or `?`."""
+    found: list[str] = []
+    for line in note.splitlines():
+        line = line.strip()
+        if not line or _HEADING.match(line):
+            continue
+        found += [part.strip() for part in _SENTENCE_END.split(line) if part.strip()]
+    return found
+
+
+def hygiene(notes: Sequence[str]) -> Hygiene:
+    """The share of the notes' sentences with second person, fillers and question marks."""
+    sentences = [s for note in notes for s in note_sentences(note)]
+    count = max(len(sentences), 1)
+
+    def share(test: Callable[[str], bool]) -> float:
+        return sum(1 for s in sentences if test(s)) * 100 / count
+
+    return Hygiene(
+        len(sentences),
+        share(lambda s: _SECOND_PERSON.search(s) is not None),
+        share(lambda s: _FILLER.search(s) is not None),
+        share(lambda s: "?" in s),
+    )
+
+
+def format_hygiene(result: Hygiene) -> str:
+    return (
+        f"hygiene over {result.sentences} note sentences: second person "
+        f"{result.second_person:.1f}%, fillers {result.fillers:.1f}%, questions "
+        f"{result.questions:.1f}%"
+    )
+
+
+def write_outputs(
+    directory: Path, encounters: Sequence[AciEncounter], notes: Sequence[str]
+) -> None:
+    """Write each note as DIR/<encounter_id>.txt (ids are reduced to a safe file name)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for encounter, note in zip(encounters, notes, strict=True):
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", encounter.encounter_id) or "note"
+        (directory / f"{name}.txt").write_text(note + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class FoldScore:
+    fold: int
+    train_count: int
+    scores: RougeScores
+    hygiene: Hygiene
+
+
+@dataclass(frozen=True, slots=True)
+class CrossValidation:
+    """k-fold figures: each fold's scores on its held visits, the pooled notes' hygiene."""
+
+    folds: tuple[FoldScore, ...]
+    hygiene: Hygiene
+    words: int
+    engine_seconds: float
+
+    def mean(self) -> RougeScores:
+        folds = [f.scores for f in self.folds]
+        count = sum(f.count for f in folds)
+        return RougeScores(
+            statistics.fmean(f.rouge1 for f in folds),
+            statistics.fmean(f.rouge2 for f in folds),
+            statistics.fmean(f.rouge_l for f in folds),
+            count,
+        )
+
+    def spread(self) -> float:
+        """Sample standard deviation of the folds' ROUGE-1."""
+        values = [f.scores.rouge1 for f in self.folds]
+        return statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+# A trainer builds the engine's learned artefacts from training visits and returns the note
+# writer that uses them; CV calls it once per fold so the held fold is never seen in training.
+Trainer = Callable[[Sequence[AciEncounter]], Callable[[str], str]]
+
+
+def fixed_engine(_training: Sequence[AciEncounter]) -> Callable[[str], str]:
+    """The trainer of an engine with nothing learned: the same writer for every fold."""
+    return write_aci_note
+
+
+def assign_folds(encounters: Sequence[AciEncounter], folds: int) -> list[int]:
+    """Deterministic folds: visits sorted by id, dealt round-robin, independent of file order."""
+    if not 2 <= folds <= len(encounters):
+        raise ValueError(f"--folds must be between 2 and {len(encounters)}, got {folds}")
+    order = sorted(range(len(encounters)), key=lambda i: encounters[i].encounter_id)
+    fold_of = [0] * len(encounters)
+    for rank, index in enumerate(order):
+        fold_of[index] = rank % folds
+    return fold_of
+
+
+def cross_validate(
+    encounters: Sequence[AciEncounter],
+    folds: int,
+    trainer: Trainer = fixed_engine,
+    output: Path | None = None,
+) -> CrossValidation:
+    """Train on k-1 folds, write and score the held fold's notes, for each of the k folds."""
+    fold_of = assign_folds(encounters, folds)
+    results: list[FoldScore] = []
+    written: list[str] = [""] * len(encounters)
+    seconds = 0.0
+    for fold in range(folds):
+        held = [i for i, f in enumerate(fold_of) if f == fold]
+        writer = trainer([e for e, f in zip(encounters, fold_of, strict=True) if f != fold])
+        started = time.perf_counter()
+        for i in held:
+            written[i] = writer(encounters[i].dialogue)
+        seconds += time.perf_counter() - started
+        notes = [written[i] for i in held]
+        scores = score_notes(notes, [encounters[i].note for i in held])
+        results.append(FoldScore(fold + 1, len(encounters) - len(held), scores, hygiene(notes)))
+    if output is not None:
+        write_outputs(output, encounters, written)
+    words = sum(len(e.dialogue.split()) for e in encounters)
+    return CrossValidation(tuple(results), hygiene(written), words, seconds)
+
+
+def format_cross_validation(result: CrossValidation) -> str:
+    """Per-fold and mean ± spread; the last line is `ROUGE-1 r1 ROUGE-2 r2 ROUGE-L rl` (mean)."""
+    lines = [f"{'fold':<6} {'train':>5} {'held':>5} {'R-1':>6} {'R-2':>6} {'R-L':>6}"]
+    lines += [
+        f"{f.fold:<6} {f.train_count:>5} {f.scores.count:>5} {f.scores.rouge1:6.2f} "
+        f"{f.scores.rouge2:6.2f} {f.scores.rouge_l:6.2f}"
+        for f in result.folds
+    ]
+    mean = result.mean()
+    ms = result.engine_seconds * 1e6 / max(result.words, 1)
+    lines += [
+        f"{len(result.folds)}-fold mean ROUGE-1 {mean.rouge1:.2f} ± {result.spread():.2f} "
+        f"(sample sd over folds), {mean.count} notes",
+        format_hygiene(result.hygiene),
+        f"engine: {ms:.1f} ms per 1,000 transcript words",
+        _contract_line(mean),
+    ]
+    return "\n".join(lines)
