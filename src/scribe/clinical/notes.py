@@ -9,6 +9,7 @@ from scribe.clinical.agreement import AGREEMENT, plan_agreement
 from scribe.clinical.candidates import Candidate, candidates
 from scribe.clinical.chief import first_complaint, opening_reason
 from scribe.clinical.gender import patient_gender
+from scribe.clinical.hygiene import polish
 from scribe.clinical.lexicon import find_symptoms
 from scribe.clinical.numbers import digits
 from scribe.clinical.prose import vary_subject
@@ -94,8 +95,9 @@ def _fill(
     for candidate in found:
         key = routes.get(candidate.category)
         if key is not None:
-            text = digits(candidate.text) if numerals else candidate.text
-            buckets[key].append(NoteSentence(text, candidate.segment_ids))
+            text = polish(digits(candidate.text) if numerals else candidate.text)
+            if text is not None:
+                buckets[key].append(NoteSentence(text, candidate.segment_ids))
     return buckets
 
 
