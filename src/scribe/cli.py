@@ -121,6 +121,13 @@ def _offline_parsers(commands: Any) -> None:
     )
     notes.add_argument("--output", type=Path, default=None, help="write DIR/<encounter_id>.txt")
     notes.set_defaults(func=_eval_notes)
+    train = commands.add_parser("train", help="rebuild learned artefacts").add_subparsers(
+        required=True
+    )
+    train_notes = train.add_parser("notes", help="the note engine's keep-or-drop model")
+    train_notes.add_argument("--data", type=Path, action="append", required=True)
+    train_notes.add_argument("--out", type=Path, default=None, help="default: the packaged file")
+    train_notes.set_defaults(func=_train_notes)
     asr = evaluate.add_parser("asr", help="WER and speaker-role accuracy on reference audio")
     asr.add_argument("--data", type=Path, required=True, help="folder of audio + .json references")
     asr.set_defaults(func=_eval_asr)
@@ -324,6 +331,19 @@ def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(notes.format_cross_validation(result))
+    return 0
+
+
+def _train_notes(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe.clinical.keep import packaged_path
+    from scribe.clinical.keep_training import train_keep_model
+    from scribe.evaluation import notes
+
+    visits = [(e.dialogue, e.note) for path in args.data for e in notes.load_aci(path)]
+    model = train_keep_model(visits)
+    out = args.out or packaged_path()
+    out.write_text(model.to_json() + "\n", encoding="utf-8")
+    print(f"{len(model.weights)} weights from {len(visits)} visits -> {out}")
     return 0
 
 

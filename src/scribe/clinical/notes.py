@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from scribe.clinical.agreement import AGREEMENT, plan_agreement
 from scribe.clinical.candidates import Candidate, candidates
 from scribe.clinical.chief import first_complaint, opening_reason
 from scribe.clinical.gender import patient_gender
 from scribe.clinical.hygiene import polish
+from scribe.clinical.keep import KeepModel, shipped_model
 from scribe.clinical.lexicon import find_symptoms
 from scribe.clinical.numbers import digits
 from scribe.clinical.prose import vary_subject
@@ -60,17 +62,21 @@ def write_note(
     *,
     style: NoteStyle = "paragraphs",
     numerals: bool = True,
+    keep: KeepModel | Literal["shipped", "off"] = "shipped",
 ) -> NoteDraft:
     """Fill every section of template with clinical sentences drawn from the transcript.
 
     numerals writes spoken numbers as digits ("two weeks" -> "2 weeks"), as clinicians do.
+    keep drops the sentences a learned model says a clinician would not write (clinical/keep.py):
+    the packaged model, one given (cross-validation trains its own), or "off".
     """
     resolved = infer_roles(correct_swapped_roles(utterances))
     gender = patient_gender(resolved)
     found = _deduplicate(candidates(resolved, gender))
     _require_enough(resolved, found)
     found = _with_summaries(found, resolved)
-    buckets = _fill(template, found, numerals)
+    model = shipped_model() if keep == "shipped" else None if keep == "off" else keep
+    buckets = _fill(template, found, numerals, model)
     sections = tuple(
         DraftSection(s.key, s.title, tuple(vary_subject(buckets[s.key], gender)), style)
         for s in template.sections
@@ -87,17 +93,27 @@ def _with_summaries(found: list[Candidate], utterances: Sequence[Utterance]) -> 
     return found
 
 
+def note_candidates(utterances: Sequence[Utterance]) -> list[tuple[str, Category]]:
+    """Every sentence the engine would consider for a note, with its category (for training)."""
+    resolved = infer_roles(correct_swapped_roles(utterances))
+    found = _deduplicate(candidates(resolved, patient_gender(resolved)))
+    _require_enough(resolved, found)
+    written = ((polish(digits(c.text)), c.category) for c in _with_summaries(found, resolved))
+    return [(text, category) for text, category in written if text is not None]
+
+
 def _fill(
-    template: TemplateSpec, found: list[Candidate], numerals: bool
+    template: TemplateSpec, found: list[Candidate], numerals: bool, model: KeepModel | None
 ) -> dict[str, list[NoteSentence]]:
     routes = section_routes(template)
     buckets: dict[str, list[NoteSentence]] = {section.key: [] for section in template.sections}
     for candidate in found:
         key = routes.get(candidate.category)
-        if key is not None:
-            text = polish(digits(candidate.text) if numerals else candidate.text)
-            if text is not None:
-                buckets[key].append(NoteSentence(text, candidate.segment_ids))
+        if key is None:
+            continue
+        text = polish(digits(candidate.text) if numerals else candidate.text)
+        if text is not None and (model is None or model.keeps(text, candidate.category)):
+            buckets[key].append(NoteSentence(text, candidate.segment_ids))
     return buckets
 
 

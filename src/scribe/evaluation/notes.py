@@ -18,10 +18,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from rouge_score import rouge_scorer  # type: ignore[import-untyped]  # ships no type hints
 
 from scribe import clinical
+from scribe.clinical.keep import KeepModel
 from scribe.clinical.types import (
     DraftSection,
     NoteDraft,
@@ -143,11 +145,11 @@ def _body(section: DraftSection) -> str:
     return section.text
 
 
-def write_aci_note(dialogue: str) -> str:
+def write_aci_note(dialogue: str, keep: KeepModel | Literal["shipped", "off"] = "shipped") -> str:
     """Write and render the engine's note for one ACI-Bench dialogue ("" if it is too short)."""
     try:
         utterances = clinical.parse_transcript(dialogue)
-        draft = clinical.write_note(utterances, ACI_TEMPLATE)
+        draft = clinical.write_note(utterances, ACI_TEMPLATE, keep=keep)
     except TranscriptTooShortError:
         return ""
     return render_note(draft)
@@ -318,7 +320,15 @@ Trainer = Callable[[Sequence[AciEncounter]], Callable[[str], str]]
 
 def fixed_engine(_training: Sequence[AciEncounter]) -> Callable[[str], str]:
     """The trainer of an engine with nothing learned: the same writer for every fold."""
-    return write_aci_note
+    return lambda dialogue: write_aci_note(dialogue, keep="off")
+
+
+def learned_engine(training: Sequence[AciEncounter]) -> Callable[[str], str]:
+    """Train the keep-or-drop model on the training visits only; write with it."""
+    from scribe.clinical.keep_training import train_keep_model
+
+    model = train_keep_model([(e.dialogue, e.note) for e in training])
+    return lambda dialogue: write_aci_note(dialogue, keep=model)
 
 
 def assign_folds(encounters: Sequence[AciEncounter], folds: int) -> list[int]:
@@ -335,7 +345,7 @@ def assign_folds(encounters: Sequence[AciEncounter], folds: int) -> list[int]:
 def cross_validate(
     encounters: Sequence[AciEncounter],
     folds: int,
-    trainer: Trainer = fixed_engine,
+    trainer: Trainer = learned_engine,
     output: Path | None = None,
 ) -> CrossValidation:
     """Train on k-1 folds, write and score the held fold's notes, for each of the k folds."""
