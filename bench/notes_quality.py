@@ -5,17 +5,31 @@ then, to show where the words are won or lost, splits both notes at their capita
 into five groups (chief complaint, history, review of systems, exam and results, assessment and
 plan) and scores each group over the notes whose reference has it.
 
+Then, with `--folds K` (default 5), k-fold cross-validation over train+valid (the keep-or-drop
+model trained on each fold's k-1 training folds), the engine's speed per 1,000 transcript words
+(median of 3 runs) and the peak memory of loading the packaged artefacts.
+
     .venv/bin/python bench/notes_quality.py [--data PATH] [--limit N] [--show ENCOUNTER_ID]
+        [--folds K]
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import statistics
+import time
+import tracemalloc
 from pathlib import Path
 
+from scribe.clinical import keep
 from scribe.evaluation import format_report, load_aci, score_notes
-from scribe.evaluation.notes import evaluate_engine, write_aci_note
+from scribe.evaluation.notes import (
+    cross_validate,
+    evaluate_engine,
+    format_cross_validation,
+    write_aci_note,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "aci-bench" / "valid.csv"
 _GROUPS: dict[str, tuple[str, ...]] = {
@@ -70,11 +84,34 @@ def per_section(data: Path, limit: int | None) -> None:
         )
 
 
+def artefact_memory() -> None:
+    keep.shipped_model.cache_clear()
+    tracemalloc.start()
+    keep.shipped_model()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"artefacts: peak {peak / 1e6:.1f} MB while loading the keep-or-drop model")
+
+
+def speed(data: Path) -> None:
+    encounters = load_aci(data)
+    words = sum(len(e.dialogue.split()) for e in encounters)
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for encounter in encounters:
+            write_aci_note(encounter.dialogue)
+        runs.append(time.perf_counter() - started)
+    median = statistics.median(runs) * 1e6 / words
+    print(f"speed: median {median:.1f} ms per 1,000 transcript words (3 runs, {words} words)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--show", help="print the engine's note for this encounter id")
+    parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args()
     if args.show:
         encounter = next(e for e in load_aci(args.data) if e.encounter_id == args.show)
@@ -82,6 +119,10 @@ def main() -> None:
         return
     per_section(args.data, args.limit)
     print(format_report(evaluate_engine(args.data, args.limit)))
+    artefact_memory()
+    speed(args.data)
+    pooled = load_aci(args.data.with_name("train.csv")) + load_aci(args.data)
+    print(format_cross_validation(cross_validate(pooled, args.folds)))
 
 
 if __name__ == "__main__":

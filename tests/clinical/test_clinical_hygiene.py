@@ -36,3 +36,43 @@ def test_engine_notes_carry_no_second_person_fillers_or_questions() -> None:
     assert result.sentences > 0
     assert (result.second_person, result.fillers, result.questions) == (0.0, 0.0, 0.0)
     assert all(s.segment_ids for section in draft.sections for s in section.sentences)
+
+
+class TestBadInput:
+    def test_a_transcript_in_another_language_is_too_short_to_write(self) -> None:
+        import pytest
+
+        from scribe.clinical import TranscriptTooShortError
+
+        spanish = (
+            "[doctor] hola, ¿qué le trae hoy por aquí?\n[patient] me duele la rodilla desde hace"
+            " dos semanas y tengo fiebre por la noche.\n[doctor] vamos a pedir una radiografía."
+        )
+        with pytest.raises(TranscriptTooShortError):
+            write_note(parse_transcript(spanish), ACI_TEMPLATE)
+
+    def test_small_talk_is_too_short_to_write(self) -> None:
+        import pytest
+
+        from scribe.clinical import TranscriptTooShortError
+
+        chat = (
+            "[doctor] hi how was the game last night\n[patient] it was great we won by ten points"
+            " and the crowd was wild\n[doctor] nice i love that team they played well this year"
+        )
+        with pytest.raises(TranscriptTooShortError):
+            write_note(parse_transcript(chat), ACI_TEMPLATE)
+
+    def test_a_very_long_transcript_makes_a_bounded_note(self) -> None:
+        from scribe.clinical.notes import MAX_SECTION_SENTENCES
+
+        parts = "knee back neck shoulder hip ankle wrist elbow chest foot".split()
+        causes = "fall lifting running cycling gardening tennis skiing hiking swimming work".split()
+        lines = [
+            f"[patient] my {part} has hurt for {n + 2} days since {cause} on {day} ."
+            for n, (part, cause) in enumerate((p, c) for p in parts for c in causes)
+            for day in ("monday", "friday")
+        ]
+        draft = write_note(parse_transcript("\n".join(lines)), ACI_TEMPLATE, keep="off")
+        sizes = [len(section.sentences) for section in draft.sections]
+        assert max(sizes) == MAX_SECTION_SENTENCES

@@ -30,6 +30,9 @@ from scribe.clinical.types import (
 
 MIN_CLINICAL_SENTENCES = 2
 MIN_WORDS = 15
+# A clinician's section runs to a few dozen sentences at most (ACI-Bench notes: ~30 in all); a
+# transcript of hours does not make a note of thousands of sentences.
+MAX_SECTION_SENTENCES = 60
 _NEAR_DUPLICATE = 0.8
 
 # Where a category goes when the template has no section for it, nearest home first.
@@ -112,7 +115,12 @@ def _fill(
         if key is None:
             continue
         text = polish(digits(candidate.text) if numerals else candidate.text)
-        if text is not None and (model is None or model.keeps(text, candidate.category)):
+        full = len(buckets[key]) >= MAX_SECTION_SENTENCES
+        if (
+            text is not None
+            and not full
+            and (model is None or model.keeps(text, candidate.category))
+        ):
             buckets[key].append(NoteSentence(text, candidate.segment_ids))
     return buckets
 
