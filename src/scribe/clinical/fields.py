@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scribe.clinical import extract_allergies, extract_medications, is_negated, split_sentences
+from scribe.clinical.concepts import groups
 
 FieldType = Literal["string", "number", "array", "boolean", "enum"]
 FieldValue = str | float | bool | tuple[str, ...]
@@ -113,7 +114,8 @@ def fill_fields(source: str, fields: Sequence[FieldSpec]) -> dict[str, FieldValu
 
 
 def _fill(pool: Sequence[_Sentence], field: FieldSpec) -> FieldValue | None:
-    cue = _Cue(stems(field.name), stems(field.description) - stems(field.name))
+    named = stems(field.name)
+    cue = _Cue(named, (stems(field.description) | _related(named)) - named)
     if not pool or not (cue.name or cue.description):
         return None
     if field.type == "number":
@@ -125,6 +127,15 @@ def _fill(pool: Sequence[_Sentence], field: FieldSpec) -> FieldValue | None:
     if field.type == "array":
         return _array(pool, cue)
     return _string(pool, cue)
+
+
+def _related(named: frozenset[str]) -> frozenset[str]:
+    """Stems of the concepts a field's name words name ("diagnosis" brings "assessment")."""
+    related: set[str] = set()
+    for group in _CONCEPT_STEMS:
+        if any(_matches(word, other) for word in named for other in group):
+            related |= group
+    return frozenset(related)
 
 
 def stems(text: str) -> frozenset[str]:
@@ -396,3 +407,9 @@ def _bullets_after(pool: Sequence[_Sentence], heading: _Sentence) -> tuple[str, 
             break
         items.append(sentence.text)
     return tuple(items)
+
+
+# Built after _stem and fold exist: the concept groups' words as this module stems them.
+_CONCEPT_STEMS: tuple[frozenset[str], ...] = tuple(
+    frozenset(_stem(fold(word)) for word in group) for group in groups()
+)
