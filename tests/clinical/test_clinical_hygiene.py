@@ -76,3 +76,21 @@ class TestBadInput:
         draft = write_note(parse_transcript("\n".join(lines)), ACI_TEMPLATE, keep="off")
         sizes = [len(section.sentences) for section in draft.sections]
         assert max(sizes) == MAX_SECTION_SENTENCES
+
+
+class TestNumbersAndUnits:
+    def test_spoken_doses_become_chart_doses(self) -> None:
+        from scribe.clinical.numbers import digits
+
+        assert digits("ibuprofen six hundred milligrams four times a day") == (
+            "ibuprofen 600 mg 4 times a day"
+        )
+        assert digits("glucose two hundred fifty milligrams per deciliter") == "glucose 250 mg/dL"
+        assert digits("a hundred and twenty over eighty") == "120 over 80"
+
+    def test_words_without_a_number_stay(self) -> None:
+        from scribe.clinical.numbers import digits
+
+        assert digits("a few milligrams more, hundreds of times") == (
+            "a few milligrams more, hundreds of times"
+        )

@@ -205,7 +205,7 @@ class TestNumbers:
         ("text", "expected"),
         [
             ("for three weeks", "for 3 weeks"),
-            ("forty five percent", "45 percent"),
+            ("forty five percent", "45%"),
             ("twenty-two years", "22 years"),
             ("one to two weeks", "1 to 2 weeks"),
             ("no one else", "no one else"),

@@ -50,9 +50,34 @@ _ONE = re.compile(
 )
 
 
+# After the words are digits: "6 hundred and 50" -> 650, "2 thousand" -> 2000, "a hundred" -> 100.
+_SCALED = re.compile(
+    r"\b(?P<count>\d{1,3}|a) (?P<scale>hundred|thousand)(?: and)?(?: (?P<rest>\d{1,3})\b)?", re.I
+)
+_SCALES = {"hundred": 100, "thousand": 1000}
+# Units after a number, as a chart writes them ("600 milligrams" -> "600 mg").
+_UNIT_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=\d) milligrams? per deciliter\b", re.I), " mg/dL"),
+    (re.compile(r"(?<=\d) milligrams?\b", re.I), " mg"),
+    (re.compile(r"(?<=\d) micrograms?\b", re.I), " mcg"),
+    (re.compile(r"(?<=\d) milliliters?\b|(?<=\d) millilitres?\b", re.I), " mL"),
+    (re.compile(r"(?<=\d) kilograms?\b", re.I), " kg"),
+    (re.compile(r"(?<=\d) percent\b", re.I), "%"),
+)
+
+
 def digits(text: str) -> str:
-    """Replace spoken cardinal numbers in text with digits."""
-    return _ONE.sub("1", _NUMBER.sub(_value, text))
+    """Replace spoken cardinal numbers in text with digits, and units after them with symbols."""
+    text = _SCALED.sub(_scaled, _ONE.sub("1", _NUMBER.sub(_value, text)))
+    for pattern, replacement in _UNIT_WORDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _scaled(match: re.Match[str]) -> str:
+    count = 1 if match.group("count").lower() == "a" else int(match.group("count"))
+    rest = int(match.group("rest")) if match.group("rest") else 0
+    return str(count * _SCALES[match.group("scale").lower()] + rest)
 
 
 def _value(match: re.Match[str]) -> str:
