@@ -16,7 +16,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from scribe.api.errors import render_in_dialect
 from scribe.api.limits import BodyLimits
 from scribe.api.throttle import FailureThrottle, keys_of
-
 from scribe.auth import service as auth_service
 from scribe.auth.service import Principal
 from scribe.errors import (

@@ -141,7 +141,8 @@ async def test_the_invox_token_route_is_throttled_per_client_across_addresses(
             )
     assert statuses[:AUTH_FAILURES] == [401] * AUTH_FAILURES
     assert statuses[-1] == 429
-    assert last is not None and last.status_code == 429
+    assert last is not None
+    assert last.status_code == 429
     assert {"messsage", "errorType"} <= set(last.json())
     assert last.headers["Retry-After"]
 
@@ -154,7 +155,8 @@ async def test_the_corti_login_is_throttled_per_form_client_id(edge_app: FastAPI
             response = await client.post("/realms/t/protocol/openid-connect/token", data=form)
             statuses.append(response.status_code)
     assert statuses == [401] * AUTH_FAILURES + [429]
-    assert response.json()["error"] and response.headers["Retry-After"]
+    assert response.json()["error"]
+    assert response.headers["Retry-After"]
 
 
 async def test_websocket_url_comes_from_the_public_base_url_not_host(
@@ -169,7 +171,7 @@ async def test_websocket_url_comes_from_the_public_base_url_not_host(
     assert "evil.example" not in url
 
 
-@pytest.mark.parametrize("weak", ["short", "a" * 40, "ab" * 20, "password1234567890123456"])
+@pytest.mark.parametrize("weak", ["short", "a" * 40, "ab" * 20, "abcd" * 8])
 def test_a_weak_bootstrap_key_is_refused_at_start(weak: str) -> None:
     with pytest.raises(ValidationError, match="SCRIBE_BOOTSTRAP_API_KEY is too weak"):
         Settings(bootstrap_api_key=weak)
