@@ -21,7 +21,7 @@ from fastapi import FastAPI
 
 from scribe.auth import service as auth_service
 from scribe.cli import alembic_config
-from scribe.config import JobSettings, Settings
+from scribe.config import JobSettings, LimitSettings, Settings
 from scribe.main import create_app
 from scribe.runtime import Runtime
 from tests.providers.llm.apps import running_chat_server
@@ -65,6 +65,9 @@ def make_settings(database_url: str, data_dir: Path, **jobs: Any) -> Settings:
         bootstrap_api_key=BOOTSTRAP_KEY,
         log_json=True,
         jobs=JobSettings(**{**job_settings, **jobs}),
+        # The whole suite shares one app and one client address: its many deliberate 401s must
+        # not trip the failed-auth throttle (tests/edge runs it at a small limit).
+        limits=LimitSettings(auth_failures=1_000_000),
     )
 
 

@@ -156,6 +156,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,
         log_config=None,
         access_log=False,
+        # h11 refuses a request whose head is larger; the middleware also checks (any server).
+        h11_max_incomplete_event_size=settings.limits.header_bytes,
     )
     return 0
 

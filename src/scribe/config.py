@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -105,6 +106,16 @@ class LimitSettings(BaseModel):
     # than json_body_bytes; the route's own cap follows from these two).
     codify_note_bytes: int = Field(default=50 * 1024, gt=0)
     codify_pdf_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    # A request body that sends no byte for this long is cut with 408, so a trickling client
+    # cannot hold a worker slot (or, before this, a pooled connection) for ever.
+    body_stall_seconds: float = Field(default=30.0, gt=0)
+    # Request headers past either limit are a 431 (also uvicorn's h11 incomplete-event cap).
+    header_bytes: int = Field(default=32 * 1024, ge=1024)
+    header_count: int = Field(default=100, ge=8)
+    # Failed authentications (401s) per client address, and per client id on the login routes,
+    # within the window; past it, 429 with Retry-After. In-process: each replica counts its own.
+    auth_failures: int = Field(default=20, ge=1)
+    auth_failure_window_seconds: float = Field(default=60.0, gt=0)
 
     @property
     def codify_body_bytes(self) -> int:
@@ -169,6 +180,23 @@ class RetentionSettings(BaseModel):
         return None if isinstance(value, str) and not value.strip() else value
 
 
+MIN_KEY_LENGTH = 24
+MIN_KEY_BITS = 96.0
+
+
+def check_key_strength(key: str) -> None:
+    """Refuse a bootstrap key a guesser could find: short, or few distinct characters."""
+    # Shannon entropy of the key's own characters, times its length: "aaaa…" or "abab…" scores
+    # near nothing, 32 random hex digits about 120 bits.
+    counts = [key.count(char) for char in set(key)]
+    bits = -sum(n * math.log2(n / len(key)) for n in counts)
+    if len(key) < MIN_KEY_LENGTH or bits < MIN_KEY_BITS:
+        raise ValueError(
+            f"SCRIBE_BOOTSTRAP_API_KEY is too weak: use at least {MIN_KEY_LENGTH} random "
+            "characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+        )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SCRIBE_",
@@ -180,6 +208,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str | None = None
     bootstrap_api_key: SecretStr | None = None
+    # The URL clients reach this server at (e.g. https://scribe.example.org): Corti's
+    # websocketUrl is built from it rather than from the request's Host header.
+    public_base_url: str | None = None
     # Signs the access tokens of the login routes (Corti, Invox); empty: generated into data_dir.
     token_secret: SecretStr | None = None
     outbound_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -197,6 +228,30 @@ class Settings(BaseSettings):
     clinia: CliniaSettings = Field(default_factory=CliniaSettings)
     nabla: NablaSettings = Field(default_factory=NablaSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+
+    @field_validator("public_base_url", mode="before")
+    @classmethod
+    def _blank_url_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("SCRIBE_PUBLIC_BASE_URL must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @field_validator("bootstrap_api_key", mode="before")
+    @classmethod
+    def _blank_key_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("bootstrap_api_key")
+    @classmethod
+    def _strong_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_key_strength(value.get_secret_value())
+        return value
 
     @field_validator("outbound_allowed_hosts", mode="before")
     @classmethod

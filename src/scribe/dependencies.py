@@ -41,6 +41,15 @@ async def get_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[As
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
+async def release_connection(session: AsyncSession) -> None:
+    """End the lookups' read transaction so no pooled connection waits on a client's upload.
+
+    Objects already loaded stay usable (expire_on_commit=False); the next query takes a fresh
+    connection for as long as it runs, and the request's own commit still comes at the end.
+    """
+    await session.commit()
+
+
 def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")

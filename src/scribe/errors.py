@@ -59,6 +59,13 @@ class PayloadTooLargeError(ScribeError):
     code = "payload_too_large"
 
 
+class RequestTimeoutError(ScribeError):
+    """The client stopped sending its body (no byte for the configured stall time)."""
+
+    status_code = 408
+    code = "request_timeout"
+
+
 class UnsupportedMediaTypeError(ScribeError):
     status_code = 415
     code = "unsupported_media_type"
@@ -67,6 +74,18 @@ class UnsupportedMediaTypeError(ScribeError):
 class UnprocessableError(ScribeError):
     status_code = 422
     code = "unprocessable"
+
+
+class TooManyRequestsError(ScribeError):
+    """Too many failed authentications from one address or client; ``retry_after`` seconds."""
+
+    status_code = 429
+    code = "too_many_requests"
+
+
+class HeadersTooLargeError(ScribeError):
+    status_code = 431
+    code = "headers_too_large"
 
 
 class InsufficientStorageError(ScribeError):

@@ -21,15 +21,17 @@ from scribe.api.corti.stream import router as corti_stream_router
 from scribe.api.invox import auth as invox_auth
 from scribe.api.invox import errors as invox_errors
 from scribe.api.invox.router import router as invox_router
+from scribe.api.limits import body_limits
 from scribe.api.nabla import errors as nabla_errors
 from scribe.api.nabla.router import router as nabla_router
 from scribe.api.omniloy import errors as omniloy_errors
 from scribe.api.omniloy.codify import router as codify_router
 from scribe.api.omniloy.router import router as omniloy_router
+from scribe.api.throttle import FailureThrottle
 from scribe.config import Settings
 from scribe.dependencies import has_valid_bearer
 from scribe.logs import prepare_logging
-from scribe.middleware import RequestContextMiddleware
+from scribe.middleware import EdgeLimits, RequestContextMiddleware
 from scribe.runtime import ensure_bootstrap_key, open_runtime
 
 logger = logging.getLogger(__name__)
@@ -84,9 +86,18 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
     app.include_router(nabla_router)
     app.include_router(clinia_router)
     app.include_router(invox_router)
+    limits = settings.limits
+    app.state.throttle = FailureThrottle(
+        limit=limits.auth_failures, window_seconds=limits.auth_failure_window_seconds
+    )
     app.add_middleware(
         RequestContextMiddleware,
-        json_body_bytes=settings.limits.json_body_bytes,
-        route_caps={"/v1/codify": settings.limits.codify_body_bytes},
+        limits=EdgeLimits(
+            body=body_limits(settings),
+            stall_seconds=limits.body_stall_seconds,
+            header_bytes=limits.header_bytes,
+            header_count=limits.header_count,
+        ),
+        throttle=app.state.throttle,
     )
     return app

@@ -1,37 +1,55 @@
-"""Per-request plumbing as plain ASGI (safe for streaming): request id, log, body cap, audit."""
+"""Per-request plumbing as plain ASGI (safe for streaming): request id, log, edge limits, audit."""
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
+import anyio
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from scribe.api.errors import render_in_dialect
+from scribe.api.limits import BodyLimits
+from scribe.api.throttle import FailureThrottle, keys_of
 from scribe.auth import service as auth_service
 from scribe.auth.service import Principal
+from scribe.errors import (
+    HeadersTooLargeError,
+    PayloadTooLargeError,
+    ScribeError,
+    TooManyRequestsError,
+)
 from scribe.logs import request_id_var
 from scribe.metrics import Metrics
 
 logger = logging.getLogger("scribe.access")
+# Not an HTTP status anyone is sent: nginx's "client closed the request", for logs and metrics.
+CLIENT_CLOSED = 499
 
-# Audio upload routes (Corti recordings): clients send raw bytes under any content type,
-# including curl's default form-urlencoded.
-_UPLOAD_PATH = re.compile(r"/recordings?/?$")
-_JSON_TYPES = ("application/json", "text/", "application/x-www-form-urlencoded")
+
+@dataclass(frozen=True, slots=True)
+class EdgeLimits:
+    body: BodyLimits
+    stall_seconds: float
+    header_bytes: int
+    header_count: int
 
 
 class RequestContextMiddleware:
-    def __init__(
-        self, app: ASGIApp, *, json_body_bytes: int, route_caps: dict[str, int] | None = None
-    ) -> None:
+    """Request id, access log and metrics, then the edge checks before the app sees a request:
+    header size (431), failed-auth throttle (429), declared body size (413); while the app reads
+    the body, its size (413), stalls (408) and the client going away (logged, not a 500).
+    """
+
+    def __init__(self, app: ASGIApp, *, limits: EdgeLimits, throttle: FailureThrottle) -> None:
         self.app = app
-        self.json_body_bytes = json_body_bytes
-        # Routes whose JSON legitimately carries more (Codify's base64 PDF), by exact path.
-        self.route_caps = route_caps or {}
+        self.limits = limits
+        self.throttle = throttle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,24 +62,33 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         status = {"code": 500}
         started = time.perf_counter()
+        throttle_keys = keys_of(scope)
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                if message["status"] == 401:
+                    self.throttle.failed(throttle_keys)
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
                 ]
             await send(message)
 
+        body = _Body(receive, headers, self.limits, scope["path"])
         try:
-            if _UPLOAD_PATH.search(scope["path"]):
-                capped = receive  # streamed to storage under the upload route's own limits
+            refusal = self._refusal(scope, headers, throttle_keys)
+            if refusal is not None:
+                await render_in_dialect(Request(scope), refusal)(scope, receive, send_wrapper)
             else:
-                limit = self.route_caps.get(scope["path"].rstrip("/"), self.json_body_bytes)
-                capped = _capped(receive, headers, limit)
-            await self.app(scope, capped, send_wrapper)
+                await self.app(scope, body.receive, send_wrapper)
+        except Exception:
+            if not body.disconnected:
+                raise
         finally:
+            if body.disconnected:
+                status["code"] = CLIENT_CLOSED
+                logger.info("client disconnected", extra={"received_bytes": body.received})
             elapsed = time.perf_counter() - started
             elapsed_ms = round(elapsed * 1000, 2)
             route = _route_template(scope)
@@ -79,30 +106,71 @@ class RequestContextMiddleware:
             await _audit(scope, route, status["code"])
             request_id_var.reset(token)
 
+    def _refusal(
+        self, scope: Scope, headers: dict[bytes, bytes], throttle_keys: list[str]
+    ) -> ScribeError | None:
+        """Why the request is answered without running the app (cheapest checks first)."""
+        raw = scope["headers"]
+        size = sum(len(name) + len(value) + 4 for name, value in raw)
+        if len(raw) > self.limits.header_count or size > self.limits.header_bytes:
+            return HeadersTooLargeError(
+                f"Request headers exceed {self.limits.header_count} fields "
+                f"or {self.limits.header_bytes} bytes"
+            )
+        if (wait := self.throttle.retry_after(throttle_keys)) is not None:
+            return TooManyRequestsError(
+                "Too many failed authentications; try again later", retry_after=wait
+            )
+        declared = headers.get(b"content-length", b"")
+        limit = _limit_of(self.limits, scope["path"], headers)
+        if declared.isdigit() and int(declared) > limit:
+            return PayloadTooLargeError(_too_large(limit))
+        return None
 
-def _capped(receive: Receive, headers: dict[bytes, bytes], limit: int) -> Receive:
-    """Refuse JSON-like bodies over the limit; uploads are capped by their own routes.
 
-    Raised as Starlette's HTTPException because FastAPI turns anything else raised while it
-    reads a body into a generic 400; the app's handler renders it in the dialect's shape.
+def _limit_of(limits: EdgeLimits, path: str, headers: dict[bytes, bytes]) -> int:
+    content_type = headers.get(b"content-type", b"").decode("latin-1")
+    return limits.body.for_request(path, content_type)
+
+
+def _too_large(limit: int) -> str:
+    return f"Request body exceeds the {limit} byte limit"
+
+
+class _Body:
+    """The request's receive, counted against the route's limit and cut when it stalls.
+
+    Errors are raised as Starlette's HTTPException because FastAPI turns anything else raised
+    while it reads a body into a generic 400; the app's handler renders it in the dialect's shape.
+    Once the body is complete, receive waits for the disconnect only (SSE), with no deadline.
     """
-    content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
-    if not content_type.startswith(_JSON_TYPES) and content_type:
-        return receive
-    declared = headers.get(b"content-length")
-    received = 0
 
-    async def wrapped() -> Message:
-        nonlocal received
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise HTTPException(413, f"Request body exceeds the {limit} byte limit")
-        message = await receive()
-        received += len(message.get("body", b""))
-        if received > limit:
-            raise HTTPException(413, f"Request body exceeds the {limit} byte limit")
+    def __init__(
+        self, receive: Receive, headers: dict[bytes, bytes], limits: EdgeLimits, path: str
+    ) -> None:
+        self._receive = receive
+        self._limit = _limit_of(limits, path, headers)
+        self._stall = limits.stall_seconds
+        self._complete = False
+        self.received = 0
+        self.disconnected = False
+
+    async def receive(self) -> Message:
+        if self._complete:
+            return await self._receive()
+        try:
+            with anyio.fail_after(self._stall):
+                message = await self._receive()
+        except TimeoutError:
+            raise HTTPException(408, f"No request body byte for {self._stall:g} s") from None
+        if message["type"] == "http.disconnect":
+            self.disconnected = True
+            return message
+        self.received += len(message.get("body", b""))
+        if self.received > self._limit:
+            raise HTTPException(413, _too_large(self._limit))
+        self._complete = not message.get("more_body", False)
         return message
-
-    return wrapped
 
 
 def _route_template(scope: Scope) -> str:

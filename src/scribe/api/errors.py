@@ -29,6 +29,7 @@ from scribe.errors import (
     MethodNotAllowedError,
     NotFoundError,
     PayloadTooLargeError,
+    RequestTimeoutError,
     ScribeError,
     ServiceUnavailableError,
     UnauthorizedError,
@@ -105,9 +106,17 @@ def describe_validation(errors: Sequence[Any]) -> str:
     return "; ".join(parts)
 
 
+def render_in_dialect(request: Request, error: ScribeError) -> Response:
+    """The error in the shape of the dialect the request's path belongs to (for middleware)."""
+    response = _renderer_for(request)(request, error)
+    if (retry_after := error.details.get("retry_after")) is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 async def _scribe_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ScribeError)
-    return _renderer_for(request)(request, exc)
+    return render_in_dialect(request, exc)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -121,6 +130,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 _HTTP_ERRORS: dict[int, type[ScribeError]] = {
     404: NotFoundError,
     405: MethodNotAllowedError,
+    408: RequestTimeoutError,
     413: PayloadTooLargeError,
     415: UnsupportedMediaTypeError,
 }

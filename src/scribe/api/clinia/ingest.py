@@ -13,7 +13,7 @@ from scribe.api.clinia.schemas import BundleIngest, IngestStarted, IngestStatus
 from scribe.api.errors import describe_validation, documented
 from scribe.api.multipart import StreamingForm, boundary_of
 from scribe.auth.service import Principal
-from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids
+from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids, release_connection
 from scribe.errors import BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError
 from scribe.patients import documents
 from scribe.patients import service as patient_service
@@ -90,6 +90,7 @@ async def _ingest_bundle(
 async def _ingest_document(
     request: Request, session: SessionDep, runtime: Runtime, principal: Principal
 ) -> IngestionRun:
+    await release_connection(session)  # the document may take minutes to arrive
     form = StreamingForm(
         request.stream(),
         boundary_of(request.headers["content-type"]),

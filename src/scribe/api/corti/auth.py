@@ -28,7 +28,7 @@ from scribe.dependencies import (
     get_runtime,
     has_valid_token_or_key,
 )
-from scribe.errors import ForbiddenError, ScribeError, UnauthorizedError
+from scribe.errors import ForbiddenError, ScribeError, TooManyRequestsError, UnauthorizedError
 
 AUDIENCE = "corti"
 TOKEN_SECONDS = 300
@@ -80,8 +80,13 @@ async def token(
             code="unsupported_grant_type",
         )
     client_id, client_secret = _credentials(request, client_id, client_secret)
+    # The middleware throttles by address (and Basic client id); a form's client id counts here.
+    throttle, keys = request.app.state.throttle, [f"client:{client_id[:128]}"]
+    if (wait := throttle.retry_after(keys)) is not None:
+        raise TooManyRequestsError("Too many failed logins; try again later", retry_after=wait)
     principal = await auth_service.authenticate(session, client_secret)
     if principal is None or principal.client_id != client_id or principal.tenant_name != tenant:
+        throttle.failed(keys)
         raise LoginError("Invalid client or Invalid client credentials")
     request.state.principal = principal
     access = tokens.issue(

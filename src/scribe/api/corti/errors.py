@@ -61,7 +61,17 @@ _BY_ERROR_CODE = {
     "invalid_token": "A0004",
     "forbidden": "A0001",
 }
-_BY_STATUS = {400: "A0003", 401: "A0004", 403: "A0001", 404: "A0006", 504: "A0002"}
+_BY_STATUS = {
+    400: "A0003",
+    401: "A0004",
+    403: "A0001",
+    404: "A0006",
+    408: "A0002",
+    413: "A0016",
+    429: "A0016",
+    431: "A0003",
+    504: "A0002",
+}
 # Corti answers its upload limits with 400 (A0016), not 413.
 _STATUS_OVERRIDES = {"file_too_large": 400, "audio_too_long": 400}
 

@@ -15,7 +15,7 @@ from scribe.api.corti.auth import PrincipalDep
 from scribe.api.corti.dependencies import InteractionDep, valid_uuid
 from scribe.api.corti.routing import route
 from scribe.auth.service import Principal
-from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids
+from scribe.dependencies import RuntimeDep, SessionDep, get_runtime, note_audit_ids
 from scribe.encounters import service as encounter_service
 from scribe.encounters.models import Encounter
 from scribe.errors import BadRequestError
@@ -136,8 +136,12 @@ async def delete_interaction(
 
 
 def websocket_url(request: Request, interaction_id: str, tenant_name: str) -> str:
-    """The interaction's stream URL on this server: ws:// behind http, wss:// behind https."""
-    base = str(request.base_url).rstrip("/")
+    """The interaction's stream URL: ws:// behind http, wss:// behind https.
+
+    From SCRIBE_PUBLIC_BASE_URL when set; else from the request (its Host header, client-chosen).
+    """
+    configured = get_runtime(request).settings.public_base_url
+    base = configured or str(request.base_url).rstrip("/")
     scheme, _, rest = base.partition("://")
     ws_scheme = "wss" if scheme == "https" else "ws"
     query = f"tenant-name={quote(tenant_name, safe='')}"

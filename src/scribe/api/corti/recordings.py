@@ -12,7 +12,7 @@ from scribe.api.corti.auth import PrincipalDep
 from scribe.api.corti.dependencies import InteractionDep, valid_uuid
 from scribe.api.corti.routing import route
 from scribe.api.corti.schemas_recordings import RecordingCreated, RecordingList
-from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids
+from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids, release_connection
 from scribe.recordings import service as recording_service
 from scribe.recordings.models import Recording
 from scribe.recordings.service import Limits, Upload
@@ -60,6 +60,7 @@ async def upload_recording(
     principal: PrincipalDep,
 ) -> RecordingCreated:
     """Upload audio as the raw body or as a multipart file (up to 150 MB and 120 minutes)."""
+    await release_connection(session)  # the body may take minutes to arrive
     body = await uploads.open_upload(request)
     upload = Upload(
         tenant_id=principal.tenant_id,

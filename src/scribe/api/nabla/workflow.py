@@ -22,6 +22,7 @@ from scribe.async_requests import service as async_service
 from scribe.async_requests.models import FAILED, SUCCEEDED, AsyncRequest
 from scribe.async_requests.service import Submission
 from scribe.auth.service import Principal
+from scribe.dependencies import release_connection
 from scribe.encounters import service as encounter_service
 from scribe.errors import (
     BadRequestError,
@@ -162,6 +163,7 @@ async def listen(
     session: AsyncSession, runtime: Runtime, principal: Principal, request: Request
 ) -> dict[str, Any]:
     """Transcribe an uploaded file (≤ 10 min) and answer the result, by way of a job."""
+    await release_connection(session)  # the body may take minutes to arrive
     form = await listen_form.open_form(request)
     early = form.fields.get("request_parameters")
     options = _listen_options(early) if early is not None else None
