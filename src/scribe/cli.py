@@ -131,6 +131,9 @@ def _words(value: str) -> tuple[str, ...]:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    if not _schema_ready(settings):
+        return 2
+
     uvicorn.run(
         "scribe.main:create_app",
         factory=True,
@@ -174,6 +177,17 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _schema_ready(settings: Settings) -> bool:
+    from scribe.schema import SchemaOutOfDateError, ensure_schema
+
+    try:
+        ensure_schema(settings, alembic_config(settings))  # type: ignore[arg-type]
+    except SchemaOutOfDateError as exc:
+        print(exc, file=sys.stderr)
+        return False
+    return True
 
 
 def alembic_config(settings: Settings) -> object:

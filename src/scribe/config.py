@@ -179,6 +179,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     database_url: str | None = None
+    # PostgreSQL: `scribe serve` migrates at start (under an advisory lock); SQLite always does.
+    auto_migrate: bool = False
     bootstrap_api_key: SecretStr | None = None
     # Signs the access tokens of the login routes (Corti, Invox); empty: generated into data_dir.
     token_secret: SecretStr | None = None
