@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from scribe.clinical.types import SpeakerRole, TranscriptTooShortError
 from scribe.config import Settings
 from scribe.errors import ScribeError
-from scribe.logs import configure_logging
+from scribe.logs import configure_logging, wants_json
 from scribe.retention import commands as retention_commands
 
 _T = TypeVar("_T")
@@ -24,7 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = Settings()
-    configure_logging(settings.log_level, json_output=settings.log_json)
+    json_output = wants_json(settings.log_format, settings.log_json, terminal=sys.stderr.isatty())
+    configure_logging(settings.log_level, json_output=json_output)
     result: int = args.func(settings, args)
     return result
 

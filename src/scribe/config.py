@@ -187,6 +187,8 @@ class Settings(BaseSettings):
     outbound_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool = True
+    # auto: JSON when stderr is not a terminal (and SCRIBE_LOG_JSON), one readable line on one.
+    log_format: Literal["auto", "json", "text"] = "auto"
     enable_docs: bool = True
     # GET /metrics answers without credentials, like /healthz: keep it off public networks.
     enable_metrics: bool = True
