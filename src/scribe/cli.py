@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from scribe.clinical.types import SpeakerRole, TranscriptTooShortError
 from scribe.config import Settings
 from scribe.errors import ScribeError
-from scribe.logs import configure_logging
+from scribe.logs import configure_logging, wants_json
 from scribe.retention import commands as retention_commands
 
 _T = TypeVar("_T")
@@ -24,7 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = Settings()
-    configure_logging(settings.log_level, json_output=settings.log_json)
+    json_output = wants_json(settings.log_format, settings.log_json, terminal=sys.stderr.isatty())
+    configure_logging(settings.log_level, json_output=json_output)
     result: int = args.func(settings, args)
     return result
 
@@ -148,6 +149,9 @@ def _words(value: str) -> tuple[str, ...]:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    if not _schema_ready(settings):
+        return 2
+
     uvicorn.run(
         "scribe.main:create_app",
         factory=True,
@@ -193,6 +197,17 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _schema_ready(settings: Settings) -> bool:
+    from scribe.schema import SchemaOutOfDateError, ensure_schema
+
+    try:
+        ensure_schema(settings, alembic_config(settings))  # type: ignore[arg-type]
+    except SchemaOutOfDateError as exc:
+        print(exc, file=sys.stderr)
+        return False
+    return True
 
 
 def alembic_config(settings: Settings) -> object:

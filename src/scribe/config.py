@@ -207,6 +207,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("./data")
     database_url: str | None = None
+    # PostgreSQL: `scribe serve` migrates at start (under an advisory lock); SQLite always does.
+    auto_migrate: bool = False
     bootstrap_api_key: SecretStr | None = None
     # The URL clients reach this server at (e.g. https://scribe.example.org): Corti's
     # websocketUrl is built from it rather than from the request's Host header.
@@ -216,6 +218,8 @@ class Settings(BaseSettings):
     outbound_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool = True
+    # auto: JSON when stderr is not a terminal (and SCRIBE_LOG_JSON), one readable line on one.
+    log_format: Literal["auto", "json", "text"] = "auto"
     enable_docs: bool = True
     # GET /metrics answers without credentials, like /healthz: keep it off public networks.
     enable_metrics: bool = True

@@ -55,11 +55,20 @@ def _with_request_id(factory: Callable[..., logging.LogRecord]) -> Callable[...,
     return make
 
 
+def wants_json(log_format: str, log_json: bool, *, terminal: bool) -> bool:
+    """auto: JSON for machines (a pipe, a file, a container log), text for a person's terminal."""
+    if log_format != "auto":
+        return log_format == "json"
+    return log_json and not terminal
+
+
 def configure_logging(level: str = "INFO", *, json_output: bool = True) -> None:
     """Send every logger through one stderr handler (JSON unless asked otherwise)."""
     handler = logging.StreamHandler(sys.stderr)
     formatter: logging.Formatter = (
-        JsonFormatter() if json_output else logging.Formatter("%(levelname)s %(name)s %(message)s")
+        JsonFormatter()
+        if json_output
+        else logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
     )
     handler.setFormatter(formatter)
     root = logging.getLogger()
