@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from scribe.auth import service as auth_service
 from scribe.encounters import service as encounter_service
+from scribe.errors import ScribeError
 from scribe.jobs import service as job_service
 from scribe.jobs.models import Job
 from scribe.providers.asr.base import UnreadableAudioError
@@ -159,6 +160,17 @@ class TestTranscribe:
         assert all(s.end_ms is not None and s.start_ms is not None for s in transcript.segments)
         assert "moore" in transcript.text.lower()
         assert {s.speaker_role for s in transcript.segments} <= {"doctor", "patient", "unspecified"}
+
+    async def test_every_workflow_finds_lost_audio_through_one_check(
+        self, runtime: Runtime
+    ) -> None:
+        tenant_id = await _tenant(runtime)
+        recording = await _store(runtime, tenant_id, _file(AUDIO / "clip.mono.wav"))
+        assert transcript_service.audio_of(runtime.blobs, recording).exists()
+        runtime.blobs.path(recording.blob_key).unlink()
+        with pytest.raises(ScribeError) as caught:
+            transcript_service.audio_of(runtime.blobs, recording)
+        assert caught.value.error_code == "audio_missing"
 
     async def test_a_recording_gone_before_the_job_fails_the_transcript(
         self, runtime: Runtime

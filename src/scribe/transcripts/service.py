@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -16,7 +17,7 @@ from scribe import clinical
 from scribe.auth.service import Principal
 from scribe.clinical.types import SpeakerRole, Utterance
 from scribe.encounters import service as encounter_service
-from scribe.errors import BadRequestError, NotFoundError
+from scribe.errors import BadRequestError, NotFoundError, ScribeError
 from scribe.jobs import service as job_service
 from scribe.jobs.models import Job
 from scribe.providers.asr.base import (
@@ -26,6 +27,7 @@ from scribe.providers.asr.base import (
 )
 from scribe.providers.asr.speakers import assign_roles
 from scribe.recordings.models import Recording
+from scribe.storage import BlobStore
 from scribe.transcripts.models import Transcript, TranscriptSegment
 
 TRANSCRIBE = "transcribe"
@@ -106,6 +108,39 @@ def complete(transcript: Transcript, result: TranscriptionResult) -> None:
     transcript.duration_ms = result.duration_ms
     transcript.language = transcript.language or result.language
     transcript.status = COMPLETED
+
+
+def audio_of(blobs: BlobStore, recording: Recording) -> Path:
+    """The recording's audio file; a clear error when storage lost it (every caller checks)."""
+    audio = blobs.path(recording.blob_key)
+    if not audio.exists():
+        raise ScribeError("The recording's audio is missing from storage", code="audio_missing")
+    return audio
+
+
+def add_completed(
+    session: AsyncSession,
+    recording: Recording,
+    result: TranscriptionResult,
+    *,
+    language: str,
+    created_by: str | None,
+    meta: dict[str, Any],
+) -> Transcript:
+    """A completed transcript of `recording`, added to the session (dialects build no rows)."""
+    transcript = Transcript(
+        tenant_id=recording.tenant_id,
+        encounter_id=recording.encounter_id,
+        recording_id=recording.id,
+        source="audio",
+        status=PROCESSING,
+        language=language,
+        created_by=created_by,
+        meta=meta,
+    )
+    complete(transcript, result)
+    session.add(transcript)
+    return transcript
 
 
 def mark_failed(transcript: Transcript, code: str, message: str) -> None:

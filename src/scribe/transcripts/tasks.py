@@ -43,9 +43,7 @@ async def _request(ctx: JobContext, transcript: Transcript) -> TranscriptionRequ
     recording = await recording_service.get(
         ctx.session, transcript.tenant_id, transcript.recording_id
     )
-    audio = ctx.runtime.blobs.path(recording.blob_key)
-    if not audio.exists():
-        raise ScribeError("The recording's audio is missing from storage", code="audio_missing")
+    audio = service.audio_of(ctx.runtime.blobs, recording)
     options = service.AudioOptions.from_meta(transcript.meta)
     tenant_terms = await auth_service.vocabulary_of(ctx.session, transcript.tenant_id)
     return TranscriptionRequest(

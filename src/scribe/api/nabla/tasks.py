@@ -145,8 +145,8 @@ async def _transcript(ctx: JobContext, request: AsyncRequest, options: Options) 
     assert request.recording_id is not None
     recording = await recording_service.get(session, tenant_id, request.recording_id)
     vocabulary = tuple(await auth_service.vocabulary_of(session, tenant_id))
+    audio = transcript_service.audio_of(ctx.runtime.blobs, recording)
     await session.commit()  # the recogniser may take minutes: hold no connection meanwhile
-    audio = ctx.runtime.blobs.path(recording.blob_key)
     asked = TranscriptionRequest(
         audio,
         language=options.language,
@@ -155,18 +155,10 @@ async def _transcript(ctx: JobContext, request: AsyncRequest, options: Options) 
     )
     result = await transcript_service.recognize(ctx.runtime.asr, asked)
     ctx.runtime.metrics.observe_real_time_factor(result.details.get("real_time_factor"))
-    transcript = Transcript(
-        tenant_id=tenant_id,
-        encounter_id=recording.encounter_id,
-        recording_id=recording.id,
-        source="audio",
-        status=transcript_service.PROCESSING,
-        language=options.language,
-        created_by=request.created_by,
+    transcript = transcript_service.add_completed(
+        session, recording, result, language=options.language, created_by=request.created_by,
         meta={"request_id": request.id, "recording_id": recording.id},
-    )
-    transcript_service.complete(transcript, result)
-    session.add(transcript)
+    )  # fmt: skip
     await session.flush()
     request.transcript_id = transcript.id
     await session.commit()
