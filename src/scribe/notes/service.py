@@ -14,6 +14,7 @@ from scribe.auth.service import Principal
 from scribe.clinical import catalogue
 from scribe.clinical import facts as clinical_facts
 from scribe.clinical.types import (
+    DraftSection,
     NoteDraft,
     TemplateSpec,
     TranscriptTooShortError,
@@ -241,15 +242,25 @@ async def write_document(
             code="unsupported_language",
         )
     draft = await _draft(writer, spec.localized(request.language), request)
-    source = DraftSource(None, encounter_id, created_by=request.created_by)
-    note = await create_from_draft(session, tenant_id, draft, source)
     # Inline context is not stored, so its utterance ids would point at nothing.
-    for section in note.sections:
-        section.segment_ids = []
-    note.title = request.name or request.template.name or spec.name
-    note.language = request.language
-    await session.flush()
-    return note
+    draft = replace(draft, sections=tuple(_without_provenance(s) for s in draft.sections))
+    source = DraftSource(None, encounter_id, created_by=request.created_by)
+    # One INSERT: a follow-up UPDATE would stamp rows after the response took its timestamps.
+    note = Note(
+        tenant_id=tenant_id,
+        created_by=source.created_by,
+        run_ids=[],
+        sections=[],
+        title=request.name or request.template.name or spec.name,
+        language=request.language,
+    )
+    session.add(note)
+    return await fill_from_draft(session, note, draft, source)
+
+
+def _without_provenance(section: DraftSection) -> DraftSection:
+    sentences = tuple(replace(s, segment_ids=()) for s in section.sentences)
+    return replace(section, sentences=sentences)
 
 
 async def _document_template(
