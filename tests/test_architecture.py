@@ -210,3 +210,10 @@ def test_statuses_are_enums_not_bare_strings() -> None:
     pattern = re.compile(r"\bstatus: Mapped\[str\]")
     bare = [m.path for m in modules() if pattern.search(ast.unparse(m.tree))]
     assert bare == []
+
+
+def test_tenancy_is_filtered_in_the_query_not_compared_after_loading() -> None:
+    """Reading a row first and comparing its tenant after is the style get_owned replaced."""
+    pattern = re.compile(r"\.tenant_id != ")
+    loaded_then_compared = [m.path for m in modules() if pattern.search(ast.unparse(m.tree))]
+    assert loaded_then_compared == []

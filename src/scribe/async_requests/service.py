@@ -25,6 +25,7 @@ from scribe.async_requests.models import FAILED, PROCESSING, SUCCEEDED, AsyncReq
 from scribe.db import new_id, utcnow
 from scribe.errors import NotFoundError
 from scribe.jobs import service as job_service
+from scribe.tenancy import get_owned
 from scribe.webhooks import service as webhook_service
 
 
@@ -132,14 +133,8 @@ async def _fresh_by_key(
 
 async def get(session: AsyncSession, tenant_id: str, request_id: str) -> AsyncRequest:
     """A tenant's request; another tenant's id is not found, like an unknown one."""
-    request = await session.scalar(
-        select(AsyncRequest)
-        .where(AsyncRequest.id == request_id, AsyncRequest.tenant_id == tenant_id)
-        .execution_options(populate_existing=True)
-    )
-    if request is None:
-        raise NotFoundError("Request not found", resource="request")
-    return request
+    missing = NotFoundError("Request not found", resource="request")
+    return await get_owned(session, AsyncRequest, tenant_id, request_id, missing, fresh=True)
 
 
 async def get_for_job(session: AsyncSession, request_id: str) -> AsyncRequest:

@@ -15,6 +15,7 @@ from scribe.encounters.models import Encounter, EncounterStatus
 from scribe.errors import NotFoundError
 from scribe.recordings import service as recording_service
 from scribe.storage import BlobStore
+from scribe.tenancy import get_owned
 
 # What a client may set on an encounter (column names); everything else is the server's.
 EDITABLE = frozenset(
@@ -90,12 +91,8 @@ async def update(
 
 
 async def get(session: AsyncSession, tenant_id: str, encounter_id: str) -> Encounter:
-    encounter = await session.scalar(
-        select(Encounter).where(Encounter.id == encounter_id, Encounter.tenant_id == tenant_id)
-    )
-    if encounter is None:
-        raise NotFoundError("Interaction not found", resource="encounter")
-    return encounter
+    missing = NotFoundError("Interaction not found", resource="encounter")
+    return await get_owned(session, Encounter, tenant_id, encounter_id, missing)
 
 
 async def list_page(session: AsyncSession, tenant_id: str, query: ListQuery) -> Sequence[Encounter]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from scribe.clinical import facts as clinical_facts
 from scribe.errors import NotFoundError
 from scribe.facts.models import Fact
+from scribe.tenancy import get_owned
 from scribe.transcripts import service as transcript_service
 from scribe.transcripts.models import Transcript, TranscriptStatus
 
@@ -90,14 +91,9 @@ async def add(
 
 
 async def get(session: AsyncSession, tenant_id: str, encounter_id: str, fact_id: str) -> Fact:
-    fact = await session.scalar(
-        select(Fact).where(
-            Fact.id == fact_id, Fact.tenant_id == tenant_id, Fact.encounter_id == encounter_id
-        )
-    )
-    if fact is None:
-        raise NotFoundError("Fact not found", resource="fact")
-    return fact
+    missing = NotFoundError("Fact not found", resource="fact")
+    where = [Fact.encounter_id == encounter_id]
+    return await get_owned(session, Fact, tenant_id, fact_id, missing, where=where)
 
 
 async def update(

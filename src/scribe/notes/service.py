@@ -25,6 +25,7 @@ from scribe.errors import BadRequestError, NotFoundError
 from scribe.notes.models import Note, NoteSection
 from scribe.providers.llm.base import NoteRequest, NoteWriter
 from scribe.templates import service as template_service
+from scribe.tenancy import get_owned
 from scribe.transcripts import service as transcript_service
 
 # The template key of a document composed from a family's section keys (dynamic templates).
@@ -109,14 +110,9 @@ async def fill_from_draft(
 
 
 async def get(session: AsyncSession, tenant_id: str, note_id: str) -> Note:
-    note = await session.scalar(
-        select(Note)
-        .where(Note.id == note_id, Note.tenant_id == tenant_id)
-        .options(selectinload(Note.sections))
-    )
-    if note is None:
-        raise NotFoundError("Clinical note not found", resource="note")
-    return note
+    missing = NotFoundError("Clinical note not found", resource="note")
+    sections = [selectinload(Note.sections)]
+    return await get_owned(session, Note, tenant_id, note_id, missing, options=sections)
 
 
 async def list_notes(
@@ -319,14 +315,15 @@ async def list_documents(
 async def get_document(
     session: AsyncSession, tenant_id: str, encounter_id: str, note_id: str
 ) -> Note:
-    note = await session.scalar(
-        select(Note)
-        .where(Note.id == note_id, Note.tenant_id == tenant_id, Note.encounter_id == encounter_id)
-        .options(selectinload(Note.sections))
+    return await get_owned(
+        session,
+        Note,
+        tenant_id,
+        note_id,
+        NotFoundError("Document not found", resource="document"),
+        where=[Note.encounter_id == encounter_id],
+        options=[selectinload(Note.sections)],
     )
-    if note is None:
-        raise NotFoundError("Document not found", resource="document")
-    return note
 
 
 async def edit_document(

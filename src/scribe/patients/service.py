@@ -32,6 +32,7 @@ from scribe.patients.models import (
     RecordItem,
 )
 from scribe.storage import BlobStore, StoredBlob
+from scribe.tenancy import get_owned
 
 INGEST = "clinia_ingest"
 BUNDLE = "bundle"
@@ -165,10 +166,8 @@ async def find_patient(session: AsyncSession, tenant_id: str, patient_key: str) 
 
 
 async def get_run(session: AsyncSession, tenant_id: str, run_id: str) -> IngestionRun:
-    run = await session.get(IngestionRun, run_id)
-    if run is None or run.tenant_id != tenant_id:
-        raise NotFoundError("Ingestion run not found", resource="run")
-    return run
+    missing = NotFoundError("Ingestion run not found", resource="run")
+    return await get_owned(session, IngestionRun, tenant_id, run_id, missing)
 
 
 async def apply_bundle(session: AsyncSession, blobs: BlobStore, run: IngestionRun) -> None:

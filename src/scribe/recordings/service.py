@@ -15,6 +15,7 @@ from scribe.errors import NotFoundError, PayloadTooLargeError
 from scribe.providers.asr.audio import probe
 from scribe.recordings.models import Recording
 from scribe.storage import BlobStore
+from scribe.tenancy import get_owned
 
 
 class AudioTooLongError(PayloadTooLargeError):
@@ -78,22 +79,17 @@ async def store(
 
 
 async def get(session: AsyncSession, tenant_id: str, recording_id: str) -> Recording:
-    recording = await session.scalar(
-        select(Recording).where(Recording.id == recording_id, Recording.tenant_id == tenant_id)
-    )
-    if recording is None:
-        raise NotFoundError("Recording not found", resource="recording")
-    return recording
+    missing = NotFoundError("Recording not found", resource="recording")
+    return await get_owned(session, Recording, tenant_id, recording_id, missing)
 
 
 async def get_in_encounter(
     session: AsyncSession, tenant_id: str, encounter_id: str, recording_id: str
 ) -> Recording:
     """A recording of one encounter; another encounter's is not found, like an unknown id."""
-    recording = await get(session, tenant_id, recording_id)
-    if recording.encounter_id != encounter_id:
-        raise NotFoundError("Recording not found", resource="recording")
-    return recording
+    missing = NotFoundError("Recording not found", resource="recording")
+    where = [Recording.encounter_id == encounter_id]
+    return await get_owned(session, Recording, tenant_id, recording_id, missing, where=where)
 
 
 async def list_for_encounter(

@@ -26,6 +26,7 @@ from scribe.patients.ids import new_ulid
 from scribe.providers.llm.base import SectionSummarizer, SummaryRequest
 from scribe.summaries.models import Summary, SummaryStatus
 from scribe.templates import service as template_service
+from scribe.tenancy import get_owned
 
 FAMILY = "clinia"
 SUCCESS = SummaryStatus.SUCCESS
@@ -130,10 +131,8 @@ async def save(
 
 
 async def get(session: AsyncSession, tenant_id: str, summary_id: str) -> Summary:
-    summary = await session.get(Summary, summary_id)
-    if summary is None or summary.tenant_id != tenant_id:
-        raise NotFoundError("Summary not found", code="summary_not_found")
-    return summary
+    missing = NotFoundError("Summary not found", code="summary_not_found")
+    return await get_owned(session, Summary, tenant_id, summary_id, missing)
 
 
 async def list_for_patient(

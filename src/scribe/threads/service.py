@@ -14,6 +14,7 @@ from scribe.auth.service import Principal
 from scribe.errors import BadRequestError, GatewayTimeoutError, NotFoundError
 from scribe.jobs import service as job_service
 from scribe.notes import service as note_service
+from scribe.tenancy import get_owned
 from scribe.threads.models import Message, Run, Thread
 from scribe.transcripts import service as transcript_service
 
@@ -43,14 +44,9 @@ async def create_thread(session: AsyncSession, principal: Principal) -> Thread:
 
 
 async def get_thread(session: AsyncSession, tenant_id: str, thread_id: str) -> Thread:
-    thread = await session.scalar(
-        select(Thread)
-        .where(Thread.id == thread_id, Thread.tenant_id == tenant_id)
-        .options(selectinload(Thread.messages))
-    )
-    if thread is None:
-        raise NotFoundError("Thread not found", resource="thread")
-    return thread
+    missing = NotFoundError("Thread not found", resource="thread")
+    messages = [selectinload(Thread.messages)]
+    return await get_owned(session, Thread, tenant_id, thread_id, missing, options=messages)
 
 
 async def create_run(
@@ -106,14 +102,15 @@ async def append_messages(
 
 
 async def get_run(session: AsyncSession, tenant_id: str, thread_id: str, run_id: str) -> Run:
-    run = await session.scalar(
-        select(Run)
-        .where(Run.id == run_id, Run.thread_id == thread_id, Run.tenant_id == tenant_id)
-        .options(selectinload(Run.job))
+    return await get_owned(
+        session,
+        Run,
+        tenant_id,
+        run_id,
+        NotFoundError("Run not found", resource="run"),
+        where=[Run.thread_id == thread_id],
+        options=[selectinload(Run.job)],
     )
-    if run is None:
-        raise NotFoundError("Run not found", resource="run")
-    return run
 
 
 async def join_run(

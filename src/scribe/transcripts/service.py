@@ -28,6 +28,7 @@ from scribe.providers.asr.base import (
 from scribe.providers.asr.speakers import assign_roles
 from scribe.recordings.models import Recording
 from scribe.storage import BlobStore
+from scribe.tenancy import get_owned
 from scribe.transcripts.models import Transcript, TranscriptSegment, TranscriptStatus
 
 TRANSCRIBE = "transcribe"
@@ -206,33 +207,25 @@ async def create_from_text(
 
 
 async def get(session: AsyncSession, tenant_id: str, transcript_id: str) -> Transcript:
-    transcript = await session.scalar(
-        select(Transcript)
-        .where(Transcript.id == transcript_id, Transcript.tenant_id == tenant_id)
-        .options(selectinload(Transcript.segments))
-    )
-    if transcript is None:
-        raise NotFoundError("Transcription not found", resource="transcript")
-    return transcript
+    missing = NotFoundError("Transcription not found", resource="transcript")
+    segments = [selectinload(Transcript.segments)]
+    return await get_owned(session, Transcript, tenant_id, transcript_id, missing, options=segments)
 
 
 async def get_in_encounter(
     session: AsyncSession, tenant_id: str, encounter_id: str, transcript_id: str
 ) -> Transcript:
     """A transcript of one encounter, read afresh (a job may have changed it since)."""
-    transcript = await session.scalar(
-        select(Transcript)
-        .where(
-            Transcript.id == transcript_id,
-            Transcript.tenant_id == tenant_id,
-            Transcript.encounter_id == encounter_id,
-        )
-        .options(selectinload(Transcript.segments))
-        .execution_options(populate_existing=True)
+    return await get_owned(
+        session,
+        Transcript,
+        tenant_id,
+        transcript_id,
+        NotFoundError("Transcript not found", resource="transcript"),
+        where=[Transcript.encounter_id == encounter_id],
+        options=[selectinload(Transcript.segments)],
+        fresh=True,
     )
-    if transcript is None:
-        raise NotFoundError("Transcript not found", resource="transcript")
-    return transcript
 
 
 async def list_for_encounter(

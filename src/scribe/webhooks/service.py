@@ -22,6 +22,7 @@ from scribe.config import WebhookSettings
 from scribe.db import new_id, utcnow
 from scribe.errors import NotFoundError
 from scribe.jobs import service as job_service
+from scribe.tenancy import get_owned
 from scribe.webhooks.models import (
     DELIVERED,
     FAILED,
@@ -185,14 +186,8 @@ async def record_attempt(
 
 async def get_delivery(session: AsyncSession, tenant_id: str, delivery_id: str) -> WebhookDelivery:
     """A tenant's delivery; another tenant's id is not found, like an unknown one."""
-    delivery = await session.scalar(
-        select(WebhookDelivery).where(
-            WebhookDelivery.id == delivery_id, WebhookDelivery.tenant_id == tenant_id
-        )
-    )
-    if delivery is None:
-        raise NotFoundError("Delivery not found")
-    return delivery
+    missing = NotFoundError("Delivery not found")
+    return await get_owned(session, WebhookDelivery, tenant_id, delivery_id, missing)
 
 
 async def attempts_of(session: AsyncSession, delivery_id: str) -> list[WebhookAttempt]:
