@@ -9,13 +9,16 @@ import json
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scribe.clinical.types import SpeakerRole, TranscriptTooShortError
 from scribe.config import Settings
 from scribe.errors import ScribeError
 from scribe.logs import configure_logging, wants_json
 from scribe.retention import commands as retention_commands
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 _T = TypeVar("_T")
 
@@ -203,14 +206,14 @@ def _schema_ready(settings: Settings) -> bool:
     from scribe.schema import SchemaOutOfDateError, ensure_schema
 
     try:
-        ensure_schema(settings, alembic_config(settings))  # type: ignore[arg-type]
+        ensure_schema(settings, alembic_config(settings))
     except SchemaOutOfDateError as exc:
         print(exc, file=sys.stderr)
         return False
     return True
 
 
-def alembic_config(settings: Settings) -> object:
+def alembic_config(settings: Settings) -> Config:
     from alembic.config import Config
 
     root = Path(__file__).resolve().parents[2]
@@ -226,7 +229,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     from alembic import command
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(settings), args.revision)  # type: ignore[arg-type]
+    command.upgrade(alembic_config(settings), args.revision)
     print(f"database at revision {args.revision}")
     return 0
 
