@@ -24,6 +24,7 @@ import uvicorn
 from alembic import command
 
 from scribe.cli import alembic_config
+from scribe.clinical.coding import code_note
 from scribe.config import Settings
 from scribe.main import create_app
 from tests.conftest import (
@@ -63,8 +64,9 @@ def _chromium_or_skip() -> str:
 class AppServer:
     """create_app(settings) with its lifespan, served by uvicorn in a thread on 127.0.0.1."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, backend: str) -> None:
         self.settings = settings
+        self.backend = backend
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         self.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -100,8 +102,10 @@ def console_server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> It
     settings = make_settings(url, data_dir)
     limits = settings.limits.model_copy(update={"recording_bytes": RECORDING_LIMIT})
     settings = settings.model_copy(update={"limits": limits})
-    _in_thread(lambda: command.upgrade(alembic_config(settings), "head"))  # type: ignore[arg-type]
-    server = AppServer(settings)
+    _in_thread(lambda: command.upgrade(alembic_config(settings), "head"))
+    server = AppServer(settings, backend)
+    # The coder builds its ICD-10 index on first use (seconds): meanwhile the browser starts.
+    threading.Thread(target=code_note, args=("Knee sprain.",), daemon=True).start()
     server.start()
     try:
         yield server
@@ -160,6 +164,8 @@ class Console:
     page: Any
     server: AppServer
     errors: list[str] = field(default_factory=list)
+    # Responses of 400 and above, for the failure messages.
+    failed: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -167,7 +173,8 @@ class Console:
 
     def open(self) -> None:
         self.page.goto(self.server.base_url + "/console")
-        self.page.wait_for_selector("html[data-ready=true]")
+        ready = self.page.locator("html[data-ready=true]")
+        ready.wait_for(state="attached")
 
     def sign_in(self, key: str | None = None) -> None:
         self.open()
@@ -185,7 +192,7 @@ class Console:
 
     def screenshot(self, name: str) -> None:
         folder = os.environ.get("SCRIBE_CONSOLE_SCREENSHOTS")
-        if folder and self.server.settings.database_url.startswith("sqlite"):
+        if folder and self.server.backend == "sqlite":
             Path(folder).mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
@@ -202,6 +209,9 @@ def console(console_server: AppServer, browser: Any) -> Iterator[Console]:
     tab = Console(page, console_server)
     page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: tab.errors.append(f"uncaught: {e}"))
+    page.on(
+        "response", lambda r: tab.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
     try:
         yield tab
     finally:

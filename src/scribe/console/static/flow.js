@@ -73,6 +73,7 @@ async function writeNote(transcriptionId, template, report) {
     },
   });
   const finished = await waitForRun(thread.thread_id, run.run_id, report);
+  if (!finished.clinical_note_id) throw new ApiError(422, "The run ended without a note.");
   return json(`/v1/clinical-notes/${finished.clinical_note_id}`);
 }
 

@@ -25,6 +25,7 @@ export function render(note) {
   const evidence = note.evidence && typeof note.evidence === "object" ? note.evidence : null;
   const parts = sections(note).map(([key, text]) => section(key, text, evidence ? evidence[key] : null));
   box().replaceChildren(...parts);
+  box().dataset.noteId = note.id;
   evidenceBox().replaceChildren();
   const hint = document.getElementById("note-hint");
   hint.textContent = evidence
