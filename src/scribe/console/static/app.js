@@ -120,19 +120,23 @@ function checkedText() {
 
 async function start() {
   const template = $("template").value;
-  let result;
+  const show = (shown) => {
+    transcript.render(shown);
+    $("transcript-panel").hidden = false;
+  };
+  $("note-panel").hidden = true;
+  $("codes-panel").hidden = true;
+  let note;
   if (source() === "paste") {
     const text = checkedText();
     transcript.showAudio(null);
-    result = await flow.fromText(text, template, progress);
+    note = await flow.fromText(text, template, progress, show);
   } else {
     const file = checkedAudio();
-    result = await flow.fromAudio(file, template, progress);
     transcript.showAudio(URL.createObjectURL(file));
+    note = await flow.fromAudio(file, template, progress, show);
   }
-  transcript.render(result.transcript);
-  $("transcript-panel").hidden = false;
-  showNote(result.note);
+  showNote(note);
   say(`The ${template} note is ready.`);
 }
 
@@ -194,7 +198,10 @@ async function toggleRecording() {
     button.textContent = "Start recording";
     button.setAttribute("aria-pressed", "false");
     $("record-state").textContent = `Recorded ${Math.round(state.recorded.size / 1024)} KB: ready to write the note.`;
-    transcript.showAudio(URL.createObjectURL(state.recorded));
+    const preview = $("record-preview");
+    if (preview.src) URL.revokeObjectURL(preview.src);
+    preview.src = URL.createObjectURL(state.recorded);
+    preview.hidden = false;
     return;
   }
   await recorder.start();

@@ -5,19 +5,21 @@ import { ApiError, json, send, sleep } from "./api.js";
 
 const POLL_MS = 250;
 
-// report(stage, fraction) tells the page what is running; fraction is null when unknown.
-export async function fromText(text, template, report) {
+// report(stage, fraction) tells the page what is running (fraction null when unknown); show(t)
+// puts the transcript on the page as soon as it exists, before the note is written.
+export async function fromText(text, template, report, show) {
   report("Storing the transcript", null);
   const created = await json("/v1/transcriptions/create", {
     method: "POST",
     body: { duration_seconds: 0, original_transcript: text, language_used: "en" },
   });
   const transcript = { id: created.transcription.id, segments: textSegments(text), audio: false };
+  show(transcript);
   const note = await writeNote(transcript.id, template, report);
-  return { transcript, note };
+  return note;
 }
 
-export async function fromAudio(file, template, report) {
+export async function fromAudio(file, template, report, show) {
   report("Uploading the audio", null);
   const interaction = await json("/v2/interactions/", {
     method: "POST",
@@ -30,8 +32,9 @@ export async function fromAudio(file, template, report) {
   });
   const { recordingId } = await uploaded.json();
   const transcript = await transcribe(id, recordingId, report);
+  show(transcript);
   const note = await writeNote(transcript.id, template, report);
-  return { transcript, note };
+  return note;
 }
 
 async function transcribe(interactionId, recordingId, report) {
