@@ -82,7 +82,6 @@ class TestFiles:
         console.signed_in()
         choose_audio(console, "long.wav", "audio/wav", b"\0" * (RECORDING_LIMIT + 1))
         assert console.alert() == "long.wav is larger than this server accepts (1 MB)."
-        console.screenshot("too-large")
         assert console.unexpected_errors() == []
 
     def test_the_server_refuses_a_large_file_the_page_let_through(self, console: Console) -> None:
