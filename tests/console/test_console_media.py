@@ -31,6 +31,15 @@ class TestAudio:
         position = page.evaluate("document.getElementById('player').currentTime")
         assert abs(position * 1000 - start_ms) < 1000
         assert "knee" in page.locator("#note").inner_text().lower()
+        sentences = page.locator("#note .sentence")
+        if sentences.count():  # with evidence (evidence18): a sentence plays what it rests on
+            sentences.first.click()
+            assert page.locator("#transcript .segment.cited").count() >= 1
+            cited_start = page.locator("#transcript .segment.cited").first.get_attribute(
+                "data-start"
+            )
+            position = page.evaluate("document.getElementById('player').currentTime")
+            assert abs(position * 1000 - int(cited_start or "0")) < 1000
         console.screenshot("audio")
         assert console.errors == []
 
