@@ -34,12 +34,11 @@ class TestAudio:
         sentences = page.locator("#note .sentence")
         if sentences.count():  # with evidence (evidence18): a sentence plays what it rests on
             sentences.first.click()
-            assert page.locator("#transcript .segment.cited").count() >= 1
-            cited_start = page.locator("#transcript .segment.cited").first.get_attribute(
-                "data-start"
-            )
+            cited = page.locator("#transcript .segment.cited")
+            assert cited.count() >= 1
+            starts = [int(row.get_attribute("data-start") or "0") for row in cited.all()]
             position = page.evaluate("document.getElementById('player').currentTime")
-            assert abs(position * 1000 - int(cited_start or "0")) < 1000
+            assert any(abs(position * 1000 - start) < 1000 for start in starts), (position, starts)
         console.screenshot("audio")
         assert console.errors == []
 

@@ -172,7 +172,11 @@ async function codify() {
     row.append(...cells.map((text) => Object.assign(document.createElement("td"), { textContent: text })));
     return row;
   });
-  if (!rows.length) rows.push(Object.assign(document.createElement("tr"), { innerHTML: "<td colspan=\"4\">No code was supported by this note.</td>" }));
+  if (!rows.length) {
+    const cell = Object.assign(document.createElement("td"), { textContent: "No code was supported by this note.", colSpan: 4 });
+    rows.push(document.createElement("tr"));
+    rows[0].append(cell);
+  }
   $("codes").querySelector("tbody").replaceChildren(...rows);
   $("codes").hidden = false;
   say(`${answer.final_code_assessments.length} codes suggested.`);
