@@ -172,6 +172,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from scribe import tasks  # noqa: F401  (registers every job handler)
     from scribe.jobs import metrics_server, procrastinate_app
+    from scribe.retention import sweeper
     from scribe.runtime import open_runtime
 
     if settings.job_backend != "procrastinate":
@@ -190,6 +191,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
             runtime = await stack.enter_async_context(open_runtime(settings, run_jobs=False))
             if port is not None:
                 await stack.enter_async_context(metrics_server.serve_metrics(runtime, host, port))
+            await stack.enter_async_context(sweeper.periodic_sweeps(runtime))
             concurrency = args.concurrency or settings.jobs.concurrency
             await procrastinate_app.run_worker(
                 runtime, concurrency=concurrency, install_signal_handlers=True
