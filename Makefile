@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export SCRIBE_DATA_DIR ?= ./data
 
-.PHONY: install run migrate test lint typecheck check bench clean fuzz
+.PHONY: install run migrate test lint typecheck check bench clean fuzz chromium screenshots
 
 $(BIN)/scribe: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ TEST_WORKERS ?= 2
 
 test: install  ## the whole suite, on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+
+# The console's browser tests (tests/console) drive Debian's chromium through Playwright; without
+# one they skip (CI=true fails instead). Playwright's own browser download is not used.
+chromium:  ## install chromium for the browser tests when it is missing (apt-get)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		echo "scribe: installing chromium for the console's browser tests"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+screenshots: install chromium  ## redraw docs/screenshots/ (the README's) with the browser tests
+	SCRIBE_CONSOLE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/console -k sqlite
 
 lint: install
 	$(BIN)/ruff check src tests bench migrations

@@ -221,6 +221,8 @@ class Settings(BaseSettings):
     # auto: JSON when stderr is not a terminal (and SCRIBE_LOG_JSON), one readable line on one.
     log_format: Literal["auto", "json", "text"] = "auto"
     enable_docs: bool = True
+    # GET /console: the browser console (static files; its API calls carry the user's key).
+    enable_console: bool = True
     # GET /metrics answers without credentials, like /healthz: keep it off public networks.
     enable_metrics: bool = True
     llm: LLMSettings = Field(default_factory=LLMSettings)

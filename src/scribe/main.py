@@ -29,6 +29,7 @@ from scribe.api.omniloy.codify import router as codify_router
 from scribe.api.omniloy.router import router as omniloy_router
 from scribe.api.throttle import FailureThrottle
 from scribe.config import Settings
+from scribe.console.router import router as console_router
 from scribe.dependencies import has_valid_bearer
 from scribe.logs import prepare_logging
 from scribe.middleware import EdgeLimits, RequestContextMiddleware
@@ -86,6 +87,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
     app.include_router(nabla_router)
     app.include_router(clinia_router)
     app.include_router(invox_router)
+    if settings.enable_console:
+        app.include_router(console_router)
     limits = settings.limits
     app.state.throttle = FailureThrottle(
         limit=limits.auth_failures, window_seconds=limits.auth_failure_window_seconds

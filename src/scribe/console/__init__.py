@@ -1,0 +1,1 @@
+"""The browser console at GET /console: static files served with a strict security policy."""
