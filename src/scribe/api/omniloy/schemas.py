@@ -15,6 +15,8 @@ from pydantic import (
     StrictStr,
 )
 
+from scribe.api.evidence import Evidence
+
 Timestamp = Annotated[
     datetime,
     PlainSerializer(
@@ -136,6 +138,7 @@ class ClinicalNote(BaseModel):
     report_run_id: list[str]
     created_at: Timestamp
     updated_at: Timestamp
+    evidence: Evidence
 
 
 class RunJoined(RunOut):
