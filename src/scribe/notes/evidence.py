@@ -96,7 +96,10 @@ def resolve(
 ) -> list[SentenceEvidence]:
     """Each (text, segment ids) with the quotes of the ids that exist; unknown ids are dropped."""
     return [
-        SentenceEvidence(text=text, segments=[quotes[i] for i in dict.fromkeys(ids) if i in quotes])
+        SentenceEvidence(
+            text=text,
+            segments=[SegmentQuote(**quotes[i]) for i in dict.fromkeys(ids) if i in quotes],
+        )
         for text, ids in sentences
     ]
 

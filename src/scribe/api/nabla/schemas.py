@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scribe.api.evidence import Evidence
+
 OutputObject = Literal["transcript_item", "note"]
 Language = Literal["fr", "en", "en-US", "en-GB", "fr-FR", "es-ES", "es-MX"]
 NoteTemplate = Literal[
@@ -87,6 +89,7 @@ class NoteSection(BaseModel):
 class Note(BaseModel):
     title: str | None = None
     sections: list[NoteSection]
+    evidence: Evidence
 
 
 class ErrorItem(BaseModel):
