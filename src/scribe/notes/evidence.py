@@ -15,11 +15,13 @@ Every sentence is listed, with no segments when nothing supports it (a client's 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scribe.clinical.grounding import supporting
 from scribe.clinical.types import NoteDraft, NoteSentence, Utterance
 from scribe.notes.models import Note, NoteSection
 from scribe.transcripts.models import Transcript, TranscriptSegment
@@ -50,6 +52,15 @@ class StoredSentence(TypedDict):
 
 # Section key → its sentences, in order.
 Evidence = dict[str, list[SentenceEvidence]]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A sentence or value as shown (``text``), the words to find it by, and what it is about."""
+
+    text: str
+    query: str
+    cue: str = ""
 
 
 def quote_utterance(utterance: Utterance) -> SegmentQuote:
@@ -114,6 +125,19 @@ def from_draft(
         section.key: resolve(((s.text, s.segment_ids) for s in section.sentences), quotes)
         for section in draft.sections
         if wanted is None or section.key in wanted
+    }
+
+
+def grounded(claims: Mapping[str, Sequence[Claim]], passages: Sequence[SegmentQuote]) -> Evidence:
+    """Evidence found by wording, for text written without citing (summaries, field values)."""
+    quotes = {quote["id"]: quote for quote in passages}
+    pairs = [(quote["id"], quote["text"]) for quote in passages]
+    return {
+        key: resolve(
+            ((claim.text, supporting(claim.query, pairs, cue=claim.cue)) for claim in found),
+            quotes,
+        )
+        for key, found in claims.items()
     }
 
 

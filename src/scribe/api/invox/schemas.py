@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
+from scribe.api.evidence import Evidence
+
 FieldType = Literal["string", "number", "array", "boolean", "enum"]
 OutputFormat = Literal["SUMMARY", "SOAP_TEMPLATE"]
 # A filled value; None only for a number or boolean field the source does not state and whose
@@ -70,6 +72,8 @@ class NoteField(BaseModel):
 class NoteFromSummaryOut(BaseModel):
     clinicalNote: list[NoteField]
     generationTime: float = Field(description="Seconds spent generating")
+    # Keyed by field id: each value (array item) with the summary sentences it was found in.
+    evidence: Evidence
 
 
 class TemplateFieldOut(BaseModel):
@@ -82,6 +86,8 @@ class TemplateFieldOut(BaseModel):
 class ClinicalNoteOut(BaseModel):
     isSuccessRequest: bool = True
     templateFields: list[TemplateFieldOut]
+    # Keyed by field id: each value (array item) with the transcription sentences behind it.
+    evidence: Evidence
 
 
 class SummaryField(BaseModel):
@@ -97,6 +103,8 @@ class SummaryFields(BaseModel):
 class ConsultationSummaryOut(BaseModel):
     clinicalNote: str | SummaryFields
     generationTime: float
+    # Keyed by SOAP section (subjective, objective, assessment, plan).
+    evidence: Evidence
 
 
 class TokenOut(BaseModel):
