@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from scribe.clinical.fields import fold, stems
 from scribe.clinical.sentences import split_sentences
@@ -25,6 +26,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 _MAX_PASSAGES = 4
 
 
+@lru_cache(maxsize=8192)  # the same passages are searched once per statement
 def terms(text: str) -> frozenset[str]:
     """The content-word stems and the numbers ("38,5" as "38.5") of a text."""
     numbers = {"#" + n.replace(",", ".") for n in _NUMBER.findall(fold(text))}

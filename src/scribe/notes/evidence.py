@@ -22,6 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.clinical.grounding import supporting
+from scribe.clinical.sentences import split_sentences
+from scribe.clinical.summary import SourceItem
 from scribe.clinical.types import NoteDraft, NoteSentence, Utterance
 from scribe.notes.models import Note, NoteSection
 from scribe.transcripts.models import Transcript, TranscriptSegment
@@ -84,6 +86,11 @@ def quote_segment(segment: TranscriptSegment) -> SegmentQuote:
     )
 
 
+def quote_item(item: SourceItem) -> SegmentQuote:
+    """A patient record item as a quote: no times, and "record" as its speaker."""
+    return SegmentQuote(id=item.id, start_ms=None, end_ms=None, speaker="record", text=item.text)
+
+
 def stored(
     sentences: Sequence[NoteSentence], quotes: Mapping[str, SegmentQuote] | None = None
 ) -> list[StoredSentence]:
@@ -139,6 +146,13 @@ def grounded(claims: Mapping[str, Sequence[Claim]], passages: Sequence[SegmentQu
         )
         for key, found in claims.items()
     }
+
+
+def of_text(text: str, passages: Sequence[SegmentQuote]) -> list[SentenceEvidence]:
+    """The sentences of a text written without citing, each with the passages it rests on."""
+    sentences = [s for line in text.splitlines() for s in split_sentences(line)]
+    claims = [Claim(sentence, sentence) for sentence in sentences]
+    return grounded({"": claims}, passages)[""]
 
 
 async def for_note(session: AsyncSession, tenant_id: str, note: Note) -> Evidence:

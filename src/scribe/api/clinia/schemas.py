@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from scribe.api.evidence import Evidence
+
 # Blank ids are refused like missing ones: a client that sends "" has a bug to hear about.
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
@@ -64,6 +66,9 @@ class SummaryOut(BaseModel):
     status: Literal["success"]
     sections: list[SummarySection]
     createdAt: datetime = Field(description="UTC")
+    # Keyed by sectionIndex ("0", "1"…): each sentence with the record items it rests on
+    # (segment ids are the items' FHIR references, speaker "record").
+    evidence: Evidence
 
 
 class SummaryList(BaseModel):
