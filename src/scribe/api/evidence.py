@@ -9,7 +9,7 @@ section (or field) key, each sentence (or value) with the segments it rests on::
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 
 from pydantic import BaseModel, Field, TypeAdapter
 
@@ -35,14 +35,20 @@ class EvidenceSentence(BaseModel):
     )
 
 
-EVIDENCE_DESCRIPTION = (
-    "Not in the vendor's API: for each section key, each sentence with the transcript "
-    "segments it rests on (every id exists in the note's transcript)"
+# Section (or field) key → its sentences (or values), in order.
+Evidence = dict[str, list[EvidenceSentence]]
+_COMMON = (
+    "Not in the vendor's API (clients ignore it): for each {keys}, each {what} with the "
+    "{sources} it rests on; every quoted id exists in {where}. "
 )
-Evidence = Annotated[
-    dict[str, list[EvidenceSentence]],
-    Field(default_factory=dict, description=EVIDENCE_DESCRIPTION),
-]
+
+
+def evidence_field(keys: str, what: str, sources: str, where: str, more: str = "") -> Any:
+    """The ``evidence`` field of a dialect's response model, described in its own terms."""
+    description = _COMMON.format(keys=keys, what=what, sources=sources, where=where) + more
+    return Field(default_factory=dict, description=description.strip())
+
+
 _ADAPTER: TypeAdapter[dict[str, list[EvidenceSentence]]] = TypeAdapter(
     dict[str, list[EvidenceSentence]]
 )

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from scribe.api.evidence import Evidence
+from scribe.api.evidence import Evidence, evidence_field
 
 # Blank ids are refused like missing ones: a client that sends "" has a bug to hear about.
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
@@ -66,9 +66,15 @@ class SummaryOut(BaseModel):
     status: Literal["success"]
     sections: list[SummarySection]
     createdAt: datetime = Field(description="UTC")
-    # Keyed by sectionIndex ("0", "1"…): each sentence with the record items it rests on
-    # (segment ids are the items' FHIR references, speaker "record").
-    evidence: Evidence
+    evidence: Evidence = evidence_field(
+        'sectionIndex ("0", "1"…)',
+        "sentence",
+        "patient record items",
+        "the record the summary was written from",
+        'A segment is a record item: its id the FHIR reference ("MedicationStatement/m1"; '
+        'a document\'s sentence adds "#s<n>"), speaker "record", no times. Items are found '
+        "by the sentence's words and numbers, as a model cites none.",
+    )
 
 
 class SummaryList(BaseModel):

@@ -27,7 +27,7 @@ from pydantic import (
 from scribe import clinical
 from scribe.api import evidence as api_evidence
 from scribe.api.errors import describe_validation
-from scribe.api.evidence import Evidence
+from scribe.api.evidence import Evidence, evidence_field
 from scribe.clinical.types import Utterance
 from scribe.errors import BadRequestError
 from scribe.notes.evidence import Evidence as NoteEvidence
@@ -254,9 +254,16 @@ class Document(BaseModel):
     updatedAt: Timestamp
     outputLanguage: str
     usageInfo: UsageInfo
-    # Inline context is not stored: the quotes are the context's own utterances ("u<n>", in
-    # context order) or facts ("f<n>"), copied into the document when it was written.
-    evidence: Evidence
+    evidence: Evidence = evidence_field(
+        "section key",
+        "sentence",
+        "context entries",
+        "the context the document was written from",
+        "Context is not stored, so the document keeps a copy of what it quotes: utterances of "
+        'transcript and string context ("u0", "u1"… in context order; a transcript object '
+        'that is one utterance keeps its start and end, in ms) or facts ("f0"… in order). '
+        "An edited section keeps only the sentences it left as they were.",
+    )
 
     @classmethod
     def of(cls, note: Note, evidence: NoteEvidence) -> Document:
