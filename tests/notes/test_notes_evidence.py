@@ -44,8 +44,9 @@ class TestStoredNotes:
             note = await note_service.create_from_draft(
                 session, mine.tenant_id, draft(*ids), source
             )
-            assert (await evidence.for_note(session, mine.tenant_id, note)) == {
-                "subjective": [{"text": "Right knee pain after a fall.", "segments": []}]
+            unquoted = evidence.SentenceEvidence(text="Right knee pain after a fall.", segments=[])
+            assert await evidence.for_note(session, mine.tenant_id, note) == {
+                "subjective": [unquoted]
             }
             found = await evidence.for_note(session, theirs.tenant_id, note)
             assert [s["id"] for s in found["subjective"][0]["segments"]] == list(ids)

@@ -40,7 +40,7 @@ from scribe.db import Base
 from scribe.jobs.models import TERMINAL, Job
 from scribe.recordings.models import Recording
 from scribe.storage import BlobStore
-from scribe.transcripts.models import Transcript
+from scribe.transcripts.models import Transcript, TranscriptStatus
 
 ACTOR = "scribe-retention"
 SWEEP_ACTION = "retention.sweep"
@@ -49,9 +49,7 @@ PURGE_ACTION = "tenant.purge"
 _NEVER_PURGED = frozenset({Tenant.__tablename__, AuditRecord.__tablename__})
 # Deleted by a purge unless the caller keeps the tenant able to call in (--keep-keys).
 CREDENTIAL_TABLES = frozenset({"api_credential", "webhook_secret"})
-# transcripts.service.PROCESSING: that module is not imported here, as it brings in the audio
-# stack (numpy, PyAV): about a second more start-up for every CLI command.
-TRANSCRIPT_PROCESSING = "processing"
+TRANSCRIPT_PROCESSING = TranscriptStatus.PROCESSING
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,11 +26,11 @@ from scribe.notes import evidence
 from scribe.patients import service as patient_service
 from scribe.patients.ids import new_ulid
 from scribe.providers.llm.base import SectionSummarizer, SourceItem, SummaryRequest
-from scribe.summaries.models import Summary
+from scribe.summaries.models import Summary, SummaryStatus
 from scribe.templates import service as template_service
 
 FAMILY = "clinia"
-SUCCESS = "success"
+SUCCESS = SummaryStatus.SUCCESS
 NO_PATIENT = "No data has been ingested for this patientId"
 EMPTY_RECORD = "The patient's record holds nothing to summarize yet (is ingestion still running?)"
 

@@ -107,7 +107,9 @@ class Clinia:
             self.client, "POST", "/ai/v1/summaries", json=body, headers=headers
         ) as source:
             assert source.response.status_code == 200
-            return [event async for event in source.aiter_sse()]
+            # httpx-sse turns a keep-alive comment after an event with an id into an empty
+            # message; an EventSource dispatches nothing for it, so neither do we.
+            return [event async for event in source.aiter_sse() if event.data]
 
 
 def payloads(events: list[ServerSentEvent]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from scribe.runtime import Runtime
 from tests.api.evidence_checks import check_evidence, stored_segments
 
 if TYPE_CHECKING:
-    from conftest import Omniloy
+    from tests.api.omniloy.conftest import Omniloy
 
 
 async def _checked(api: Omniloy, runtime: Runtime, note: dict[str, Any]) -> float:
