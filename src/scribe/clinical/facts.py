@@ -145,14 +145,15 @@ def draft_from_facts(facts: Sequence[tuple[str, str | None]], template: Template
     """A note whose sections hold the (text, group) facts routed by group to the template.
 
     A fact without a known group goes where its text would be classified, else to the history.
+    Each sentence cites its fact as ``f<n>``, the fact's position in ``facts``.
     """
     routes = section_routes(template)
     buckets: dict[str, list[NoteSentence]] = {section.key: [] for section in template.sections}
-    for text, group in facts:
+    for index, (text, group) in enumerate(facts):
         key = routes.get(_category_of(text, group))
         key = key or (template.sections[0].key if template.sections else None)
         if key is not None and text.strip():
-            buckets[key].append(NoteSentence(_sentence(text), ()))
+            buckets[key].append(NoteSentence(_sentence(text), (f"f{index}",)))
     sections = tuple(DraftSection(s.key, s.title, tuple(buckets[s.key])) for s in template.sections)
     return NoteDraft(template_key=template.key, sections=sections)
 

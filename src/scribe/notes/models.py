@@ -50,3 +50,6 @@ class NoteSection(IdMixin, TimestampMixin, Base):
     position: Mapped[int] = mapped_column(Integer)
     # Ids of the transcript segments the section's sentences came from.
     segment_ids: Mapped[list[str]] = mapped_column(default=list)
+    # [{"text", "segment_ids"}] per sentence, in order (notes.evidence reads them); inline
+    # context, which is not stored, is quoted in each sentence's "quotes".
+    sentences: Mapped[list[dict[str, Any]]] = mapped_column(default=list)

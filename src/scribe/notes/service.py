@@ -14,7 +14,6 @@ from scribe.auth.service import Principal
 from scribe.clinical import catalogue
 from scribe.clinical import facts as clinical_facts
 from scribe.clinical.types import (
-    DraftSection,
     NoteDraft,
     TemplateSpec,
     TranscriptTooShortError,
@@ -22,6 +21,7 @@ from scribe.clinical.types import (
 )
 from scribe.db import utcnow
 from scribe.errors import BadRequestError, NotFoundError
+from scribe.notes import evidence
 from scribe.notes.models import Note, NoteSection
 from scribe.providers.llm.base import NoteRequest, NoteWriter
 from scribe.templates import service as template_service
@@ -89,14 +89,27 @@ async def create_from_draft(
 
 
 async def fill_from_draft(
-    session: AsyncSession, note: Note, draft: NoteDraft, source: DraftSource
+    session: AsyncSession,
+    note: Note,
+    draft: NoteDraft,
+    source: DraftSource,
+    *,
+    quotes: Mapping[str, evidence.SegmentQuote] | None = None,
 ) -> Note:
-    """Replace a note's content with a generated draft and link it to its source."""
+    """Replace a note's content with a generated draft and link it to its source.
+
+    ``quotes`` copies what each sentence cites into the note, for a source that is not stored.
+    """
     note.template_key = draft.template_key
     note.content = None
     note.sections = [
         NoteSection(
-            key=s.key, title=s.title, text=s.text, position=i, segment_ids=list(s.segment_ids)
+            key=s.key,
+            title=s.title,
+            text=s.text,
+            position=i,
+            segment_ids=list(s.segment_ids),
+            sentences=evidence.stored(s.sentences, quotes),
         )
         for i, s in enumerate(draft.sections)
     ]
@@ -180,7 +193,18 @@ def _section(
     if old is not None and old.text == text:
         old.position = position
         return old
-    return NoteSection(key=key, title=title, text=text, position=position, segment_ids=[])
+    section = NoteSection(key=key, title=title, text=text, position=position)
+    section.sentences, section.segment_ids = [], []
+    if old is not None:
+        _keep_unchanged_sentences(section, old.sentences)
+    return section
+
+
+def _keep_unchanged_sentences(section: NoteSection, before: Sequence[Mapping[str, Any]]) -> None:
+    """Sentences the client left as they were keep their evidence; the rest of the text has none."""
+    kept = evidence.kept_after_edit(before, section.text)
+    section.sentences = kept
+    section.segment_ids = list(dict.fromkeys(i for row in kept for i in row["segment_ids"]))
 
 
 # Documents: notes of an encounter written from a template choice of a catalogue family.
@@ -238,8 +262,8 @@ async def write_document(
             code="unsupported_language",
         )
     draft = await _draft(writer, spec.localized(request.language), request)
-    # Inline context is not stored, so its utterance ids would point at nothing.
-    draft = replace(draft, sections=tuple(_without_provenance(s) for s in draft.sections))
+    # Inline context is not stored: each sentence keeps a copy of the context it cites.
+    quotes = {u.id: evidence.quote_utterance(u) for u in _context_of(request)}
     source = DraftSource(None, encounter_id, created_by=request.created_by)
     # One INSERT: a follow-up UPDATE would stamp rows after the response took its timestamps.
     note = Note(
@@ -251,12 +275,14 @@ async def write_document(
         language=request.language,
     )
     session.add(note)
-    return await fill_from_draft(session, note, draft, source)
+    return await fill_from_draft(session, note, draft, source, quotes=quotes)
 
 
-def _without_provenance(section: DraftSection) -> DraftSection:
-    sentences = tuple(replace(s, segment_ids=()) for s in section.sentences)
-    return replace(section, sentences=sentences)
+def _context_of(request: DocumentRequest) -> list[Utterance]:
+    """What a document's sentences can cite: the context's utterances, or its facts."""
+    if request.facts:
+        return [Utterance(f"f{i}", text) for i, (text, _) in enumerate(request.facts)]
+    return list(request.utterances)
 
 
 async def _document_template(
@@ -352,7 +378,7 @@ def _edit_sections(note: Note, edits: Sequence[SectionEdit], family: str) -> Non
         if section is None:
             section = NoteSection(key=edit.key, title=known_titles.get(edit.key, edit.key))
             section.position = max((s.position for s in by_key.values()), default=-1) + 1
-            section.text, section.segment_ids = "", []
+            section.text, section.segment_ids, section.sentences = "", [], []
             by_key[edit.key] = section
             note.sections.append(section)
         _edit_section(section, edit)
@@ -364,8 +390,9 @@ def _edit_section(section: NoteSection, edit: SectionEdit) -> None:
         section.title = edit.title
     if edit.text is not None and edit.text != section.text:
         section.text = edit.text
-        # The client's text is no longer what the transcript segments said.
-        section.segment_ids = []
+        # The client's text is no longer what the transcript segments said, but for the
+        # sentences left as they were.
+        _keep_unchanged_sentences(section, section.sentences or [])
     if edit.position is not None:
         section.position = edit.position
 

@@ -20,10 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth.service import Principal
+from scribe.clinical.grounding import source_segments
 from scribe.errors import NotFoundError
+from scribe.notes import evidence
 from scribe.patients import service as patient_service
 from scribe.patients.ids import new_ulid
-from scribe.providers.llm.base import SectionSummarizer, SummaryRequest
+from scribe.providers.llm.base import SectionSummarizer, SourceItem, SummaryRequest
 from scribe.summaries.models import Summary, SummaryStatus
 from scribe.templates import service as template_service
 from scribe.tenancy import get_owned
@@ -108,7 +110,23 @@ class SummaryWriter:
                 if aclose := getattr(stream, "aclose", None):
                     await aclose()
             yield SummaryEvent("text-end", where)
-            self.sections.append({**where, "text": "".join(parts).strip()})
+            text = "".join(parts).strip()
+            self.sections.append({**where, "text": text, "evidence": _evidence(section, text)})
+
+
+def _evidence(section: SectionPlan, text: str) -> list[evidence.SentenceEvidence]:
+    """Each sentence with the record items it rests on (a model cites none: found by wording)."""
+    return evidence.of_text(text, [q for item in section.request.items for q in _quotes(item)])
+
+
+def _quotes(item: SourceItem) -> list[evidence.SegmentQuote]:
+    """A record item as quotes; a document by sentence (``document/<id>#s<n>``), not whole."""
+    if item.kind != "document":
+        return [evidence.quote_item(item)]
+    return [
+        evidence.quote_item(SourceItem(f"{item.id}#{u.id}", item.kind, u.text))
+        for u in source_segments(item.text)
+    ]
 
 
 async def save(
@@ -128,6 +146,11 @@ async def save(
     session.add(summary)
     await session.flush()
     return summary
+
+
+def evidence_of(summary: Summary) -> evidence.Evidence:
+    """A stored summary's evidence by section index (none for one stored before it was kept)."""
+    return {str(s["sectionIndex"]): list(s.get("evidence", ())) for s in summary.sections}
 
 
 async def get(session: AsyncSession, tenant_id: str, summary_id: str) -> Summary:

@@ -125,3 +125,17 @@ async def test_a_model_failing_mid_stream_ends_it_with_an_error(
 
 def _delta(text: str) -> str:
     return json.dumps({"choices": [{"index": 0, "delta": {"content": text}}]})
+
+
+async def test_the_models_sentences_get_the_record_items_they_name(
+    clinia: Clinia, server: FakeChatServer
+) -> None:
+    patient = await ingested(clinia)
+    server.reply(deltas(["Type 2", " diabetes."]), deltas(["Lisinopril", " 10 mg."]))
+    end = payloads(await clinia.summarize(patient, HPI))[-1]["payload"]
+    stored = (await clinia.client.get(f"/ai/v1/summaries/{end['summaryId']}")).json()
+    (diabetes,), (lisinopril,) = stored["evidence"]["0"], stored["evidence"]["1"]
+    assert diabetes["text"] == "Type 2 diabetes."
+    assert [s["id"].split("/")[0] for s in diabetes["segments"]] == ["Condition"]
+    assert "diabetes" in diabetes["segments"][0]["text"].lower()
+    assert "lisinopril" in lisinopril["segments"][0]["text"].lower()

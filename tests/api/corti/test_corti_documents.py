@@ -23,6 +23,7 @@ DOCUMENT_KEYS = {
     "updatedAt",
     "outputLanguage",
     "usageInfo",
+    "evidence",
 }
 SEGMENTS = [line.split("] ", 1) for line in VISIT.strip().splitlines()]
 

@@ -62,7 +62,7 @@ def _sentences(text: str) -> list[str]:
 class TestConsultationSummary:
     async def test_english_summary_is_soap_text(self, invox: httpx.AsyncClient) -> None:
         body = await _summary(invox, KNEE, outputFormat="SUMMARY", outputLanguage="en")
-        assert set(body) == {"clinicalNote", "generationTime"}
+        assert set(body) == {"clinicalNote", "generationTime", "evidence"}
         assert isinstance(body["generationTime"], float)
         text = body["clinicalNote"]
         labels = [line.split(":")[0] for line in text.split("\n\n")]

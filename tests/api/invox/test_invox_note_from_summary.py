@@ -37,7 +37,7 @@ class TestShape:
         self, invox: httpx.AsyncClient
     ) -> None:
         note = await _note(invox, SUMMARY, *reversed(ALL_TYPES))
-        assert set(note) == {"clinicalNote", "generationTime"}
+        assert set(note) == {"clinicalNote", "generationTime", "evidence"}
         assert isinstance(note["generationTime"], float)
         assert note["generationTime"] >= 0
         items = note["clinicalNote"]

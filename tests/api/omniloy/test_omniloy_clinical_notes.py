@@ -24,6 +24,7 @@ NOTE_FIELDS = {
     "report_run_id",
     "created_at",
     "updated_at",
+    "evidence",
 }
 SOAP_CONTENT = {
     "subjective": "Right knee pain after twisting it on a ladder.",

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from scribe.auth.service import IssuedKey
 from scribe.config import Settings
 from scribe.providers.llm import FallbackProvider
+from tests.api.evidence_checks import check_evidence, stored_segments
 from tests.conftest import client_for
 from tests.providers.llm.apps import app_with_model
 from tests.providers.llm.fake_server import FakeChatServer, Scripted, completion, json_completion
@@ -42,13 +43,17 @@ async def _extract(api: httpx.AsyncClient, transcript: str) -> dict[str, object]
         "/v1/transcriptions/create",
         json={"duration_seconds": 60, "original_transcript": transcript},
     )
+    return await _run(api, created.json()["transcription"]["id"])
+
+
+async def _run(api: httpx.AsyncClient, transcript_id: str) -> dict[str, object]:
     thread = (await api.post("/v1/lang-graph/threads", json={})).json()["thread_id"]
     body = {
         "input": {"messages": [{"role": "user", "content": "Generate a SOAP note"}]},
         "config": {
             "configurable": {
                 "thread_id": thread,
-                "transcription_id": created.json()["transcription"]["id"],
+                "transcription_id": transcript_id,
                 "template": "SOAP",
             }
         },
@@ -94,3 +99,34 @@ class TestOpenAIProvider:
         async with client_for(app, tenant_key.api_key, **{"x-doctor": "d"}) as api:
             note = await _extract(api, VISIT)
         assert "ladder" in note["ai_generated_content"]["subjective"]  # type: ignore[index]
+
+
+class TestCitedEvidence:
+    async def test_the_note_carries_the_segments_the_model_cited_that_exist(
+        self, app: FastAPI, tenant_key: IssuedKey, server: FakeChatServer
+    ) -> None:
+        runtime = app.state.runtime
+        async with client_for(app, tenant_key.api_key, **{"x-doctor": "d"}) as api:
+            created = await api.post(
+                "/v1/transcriptions/create",
+                json={"duration_seconds": 60, "original_transcript": VISIT},
+            )
+            transcript_id = created.json()["transcription"]["id"]
+            segments = await stored_segments(runtime, transcript_id)
+            knee = [i for i, s in segments.items() if "knee" in s["text"].lower()]
+            naproxen = [i for i, s in segments.items() if "naproxen" in s["text"].lower()]
+            cited = {
+                **SECTIONS,
+                "subjective": [{"text": SECTIONS["subjective"][0]["text"], "segment_ids": knee}],
+                "plan": [
+                    {"text": "Naproxen and physical therapy.", "segment_ids": [*naproxen, "s999"]}
+                ],
+            }
+            server.reply(json_completion({"sections": cited}))
+            note = await _run(api, transcript_id)
+        evidence = note["evidence"]
+        assert isinstance(evidence, dict)
+        assert [s["id"] for s in evidence["subjective"][0]["segments"]] == knee
+        assert [s["id"] for s in evidence["plan"][0]["segments"]] == naproxen
+        assert evidence["objective"] == [{"text": "Medial joint line tenderness.", "segments": []}]
+        check_evidence(evidence, note["ai_generated_content"], segments, minimum=0.5)  # type: ignore[arg-type]

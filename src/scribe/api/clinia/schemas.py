@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from scribe.api.evidence import Evidence, evidence_field
+
 # Blank ids are refused like missing ones: a client that sends "" has a bug to hear about.
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
@@ -64,6 +66,15 @@ class SummaryOut(BaseModel):
     status: Literal["success"]
     sections: list[SummarySection]
     createdAt: datetime = Field(description="UTC")
+    evidence: Evidence = evidence_field(
+        'sectionIndex ("0", "1"…)',
+        "sentence",
+        "patient record items",
+        "the record the summary was written from",
+        'A segment is a record item: its id the FHIR reference ("MedicationStatement/m1"; '
+        'a document\'s sentence adds "#s<n>"), speaker "record", no times. Items are found '
+        "by the sentence's words and numbers, as a model cites none.",
+    )
 
 
 class SummaryList(BaseModel):

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from sse_starlette import EventSourceResponse
 
+from scribe.api import evidence as api_evidence
 from scribe.api.clinia import streaming
 from scribe.api.clinia.auth import PrincipalDep
 from scribe.api.clinia.errors import CliniaError
@@ -57,6 +58,7 @@ def _view(summary: Summary) -> SummaryOut:
         status="success",
         sections=[SummarySection.model_validate(s) for s in summary.sections],
         createdAt=summary.created_at,
+        evidence=api_evidence.of(summary_service.evidence_of(summary)),
     )
 
 

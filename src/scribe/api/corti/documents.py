@@ -19,6 +19,7 @@ from scribe.api.corti.schemas_documents import (
     DocumentUpdate,
 )
 from scribe.dependencies import RuntimeDep, SessionDep
+from scribe.notes import evidence as note_evidence
 from scribe.notes import service as note_service
 from scribe.notes.models import Note
 
@@ -32,7 +33,8 @@ DocumentId = Annotated[str, Path(alias="documentId")]
 async def list_documents(session: SessionDep, interaction: InteractionDep) -> DocumentList:
     """List the interaction's documents, oldest first."""
     notes = await note_service.list_documents(session, interaction.tenant_id, interaction.id)
-    return DocumentList(data=[Document.of(note) for note in notes])
+    evidence = await note_evidence.for_notes(session, interaction.tenant_id, notes)
+    return DocumentList(data=[Document.of(note, evidence[note.id]) for note in notes])
 
 
 @route(router, "POST", "/interactions/{id}/documents/", status_code=201, response_model=Document)
@@ -48,15 +50,16 @@ async def create_document(
     note = await note_service.write_document(
         session, runtime.text, interaction.tenant_id, interaction.id, request, family=FAMILY
     )
-    return Document.of(note)
+    return await _view(session, note)
 
 
 @route(router, "GET", "/interactions/{id}/documents/{documentId}", response_model=Document)
 async def get_document(
     session: SessionDep, interaction: InteractionDep, document_id: DocumentId
 ) -> Document:
-    """Get one document of the interaction."""
-    return Document.of(await _document(session, interaction.tenant_id, interaction.id, document_id))
+    """Get one document of the interaction, with the context behind each sentence."""
+    note = await _document(session, interaction.tenant_id, interaction.id, document_id)
+    return await _view(session, note)
 
 
 @route(router, "PATCH", "/interactions/{id}/documents/{documentId}", response_model=Document)
@@ -69,7 +72,7 @@ async def update_document(
     note = await note_service.edit_document(
         session, note, title=body.name, sections=edits, family=FAMILY
     )
-    return Document.of(note)
+    return await _view(session, note)
 
 
 @route(router, "DELETE", "/interactions/{id}/documents/{documentId}", status_code=204)
@@ -85,3 +88,7 @@ async def delete_document(
 async def _document(session: SessionDep, tenant_id: str, encounter_id: str, raw_id: str) -> Note:
     document_id = valid_uuid(raw_id, "Document id")
     return await note_service.get_document(session, tenant_id, encounter_id, document_id)
+
+
+async def _view(session: SessionDep, note: Note) -> Document:
+    return Document.of(note, await note_evidence.for_note(session, note.tenant_id, note))

@@ -6,6 +6,7 @@ Bodies follow the 2026 SDK (``DocumentsCreateRequest`` is either ``templateKey``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self
 
@@ -24,9 +25,12 @@ from pydantic import (
 )
 
 from scribe import clinical
+from scribe.api import evidence as api_evidence
 from scribe.api.errors import describe_validation
+from scribe.api.evidence import Evidence, evidence_field
 from scribe.clinical.types import Utterance
 from scribe.errors import BadRequestError
+from scribe.notes.evidence import Evidence as NoteEvidence
 from scribe.notes.models import Note
 from scribe.notes.service import DocumentRequest, SectionEdit, TemplateChoice
 
@@ -107,18 +111,33 @@ def context_utterances(
     items: list[TranscriptContext | StringContext | FactsContext],
 ) -> list[Utterance]:
     """Transcript and string context as utterances; speaker labels in the text are honoured."""
-    texts: list[str] = []
+    parsed: list[Utterance] = []
     for item in items:
         if isinstance(item, StringContext):
-            texts.append(item.data)
+            parsed.extend(clinical.parse_transcript(item.data))
         elif isinstance(item, TranscriptContext):
             data = item.data if isinstance(item.data, list) else [item.data]
-            texts.extend(d.text for d in data)
-    parsed = [u for text in texts for u in clinical.parse_transcript(text)]
+            parsed.extend(u for d in data for u in _timed(d))
     # Each text numbers its utterances from s0, so they are renumbered across the context.
     return [
         Utterance(f"u{i}", u.text, u.speaker, u.start_ms, u.end_ms) for i, u in enumerate(parsed)
     ]
+
+
+def _timed(data: TranscriptData) -> list[Utterance]:
+    """A transcript object's utterances; one utterance alone keeps the object's times (ms)."""
+    parsed = clinical.parse_transcript(data.text)
+    if len(parsed) != 1 or data.start is None or data.end is None:
+        return parsed
+    start, end = _ms(data.start), _ms(data.end)
+    if start is None or end is None or end < start:
+        return parsed
+    return [replace(parsed[0], start_ms=start, end_ms=end)]
+
+
+def _ms(value: int | float) -> int | None:
+    # Bounded like a 32-bit column: evidence times are integers a client can trust.
+    return round(value) if 0 <= value < 2**31 else None
 
 
 # --- requests ------------------------------------------------------------------------------
@@ -235,9 +254,19 @@ class Document(BaseModel):
     updatedAt: Timestamp
     outputLanguage: str
     usageInfo: UsageInfo
+    evidence: Evidence = evidence_field(
+        "section key",
+        "sentence",
+        "context entries",
+        "the context the document was written from",
+        "Context is not stored, so the document keeps a copy of what it quotes: utterances of "
+        'transcript and string context ("u0", "u1"… in context order; a transcript object '
+        'that is one utterance keeps its start and end, in ms) or facts ("f0"… in order). '
+        "An edited section keeps only the sentences it left as they were.",
+    )
 
     @classmethod
-    def of(cls, note: Note) -> Document:
+    def of(cls, note: Note, evidence: NoteEvidence) -> Document:
         sections = [
             DocumentSection(
                 key=s.key,
@@ -258,6 +287,7 @@ class Document(BaseModel):
             updatedAt=note.updated_at,
             outputLanguage=note.language or "en",
             usageInfo=UsageInfo(),
+            evidence=api_evidence.of(evidence),
         )
 
 

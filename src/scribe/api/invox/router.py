@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
 
+from scribe.api import evidence as api_evidence
 from scribe.api.errors import documented
 from scribe.api.invox import auth, schemas, service, validation, versions
 from scribe.api.invox.errors import InvoxError
@@ -47,8 +48,10 @@ async def note_from_summary(
 ) -> schemas.NoteFromSummaryOut:
     """Fill a template's typed fields from a consultation summary."""
     job = validation.note_from_summary(payload)
-    fields, seconds = await service.fill_template(runtime.text, job)
-    return schemas.NoteFromSummaryOut(clinicalNote=fields, generationTime=seconds)
+    fields, evidence, seconds = await service.fill_template(runtime.text, job)
+    return schemas.NoteFromSummaryOut(
+        clinicalNote=fields, generationTime=seconds, evidence=api_evidence.of(evidence)
+    )
 
 
 @router.post(
@@ -64,11 +67,13 @@ async def clinical_note(
 ) -> schemas.ClinicalNoteOut:
     """Fill a template's typed fields from a consultation transcription."""
     job = validation.clinical_note(payload)
-    fields, _ = await service.fill_template(runtime.text, job)
+    fields, evidence, _ = await service.fill_template(runtime.text, job)
     template_fields = [
         schemas.TemplateFieldOut(id=f.id, value=f.value, name=f.name, type=f.type) for f in fields
     ]
-    return schemas.ClinicalNoteOut(isSuccessRequest=True, templateFields=template_fields)
+    return schemas.ClinicalNoteOut(
+        isSuccessRequest=True, templateFields=template_fields, evidence=api_evidence.of(evidence)
+    )
 
 
 @router.post(
@@ -84,5 +89,7 @@ async def consultation_summary(
 ) -> schemas.ConsultationSummaryOut:
     """Summarise a consultation transcript as text or as SOAP fields."""
     job = validation.consultation_summary(payload)
-    note, seconds = await service.consultation_summary(runtime.text, job)
-    return schemas.ConsultationSummaryOut(clinicalNote=note, generationTime=seconds)
+    note, evidence, seconds = await service.consultation_summary(runtime.text, job)
+    return schemas.ConsultationSummaryOut(
+        clinicalNote=note, generationTime=seconds, evidence=api_evidence.of(evidence)
+    )

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, model_validator
 
+from scribe.api.evidence import Evidence, evidence_field
+
 FieldType = Literal["string", "number", "array", "boolean", "enum"]
 OutputFormat = Literal["SUMMARY", "SOAP_TEMPLATE"]
 # A filled value; None only for a number or boolean field the source does not state and whose
@@ -67,9 +69,23 @@ class NoteField(BaseModel):
     value: FieldValue
 
 
+_FIELDS_MORE = (
+    "A value is found in the {source} by its words and numbers (a number or boolean also by the "
+    "field's name); each array item is one entry; a value the {source} does not give (empty, or "
+    "the template's default) has none. Sentences are numbered s0, s1… in {source} order."
+)
+
+
 class NoteFromSummaryOut(BaseModel):
     clinicalNote: list[NoteField]
     generationTime: float = Field(description="Seconds spent generating")
+    evidence: Evidence = evidence_field(
+        "field id",
+        "value",
+        "summary sentences",
+        "the summary",
+        _FIELDS_MORE.format(source="summary"),
+    )
 
 
 class TemplateFieldOut(BaseModel):
@@ -82,6 +98,13 @@ class TemplateFieldOut(BaseModel):
 class ClinicalNoteOut(BaseModel):
     isSuccessRequest: bool = True
     templateFields: list[TemplateFieldOut]
+    evidence: Evidence = evidence_field(
+        "field id",
+        "value",
+        "transcription sentences",
+        "the transcription",
+        _FIELDS_MORE.format(source="transcription"),
+    )
 
 
 class SummaryField(BaseModel):
@@ -97,6 +120,13 @@ class SummaryFields(BaseModel):
 class ConsultationSummaryOut(BaseModel):
     clinicalNote: str | SummaryFields
     generationTime: float
+    evidence: Evidence = evidence_field(
+        "SOAP section (subjective, objective, assessment, plan)",
+        "sentence",
+        "transcript utterances",
+        "the transcript",
+        'Utterances are numbered "s0", "s1"… in transcript order.',
+    )
 
 
 class TokenOut(BaseModel):

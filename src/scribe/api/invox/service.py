@@ -7,6 +7,7 @@ the engine as its fallback) and are forced to the declared type here, whichever 
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from typing import Any
@@ -21,8 +22,17 @@ from scribe.api.invox.schemas import (
     TemplateField,
 )
 from scribe.api.invox.validation import FieldsJob, SummaryJob
-from scribe.clinical.types import TranscriptTooShortError
+from scribe.clinical.grounding import source_segments
+from scribe.clinical.types import (
+    DraftSection,
+    NoteDraft,
+    NoteSentence,
+    TranscriptTooShortError,
+    Utterance,
+)
 from scribe.errors import BadRequestError
+from scribe.notes import evidence
+from scribe.notes.evidence import Evidence
 from scribe.providers.llm.base import (
     FieldFiller,
     FieldSpec,
@@ -44,13 +54,35 @@ _EMPTY: dict[str, FieldValue] = {
 _EXTRACTIVE = "extractive"
 
 
-async def fill_template(provider: FieldFiller, job: FieldsJob) -> tuple[list[NoteField], float]:
-    """Fill every field of the template, in order; return them and the seconds it took."""
+async def fill_template(
+    provider: FieldFiller, job: FieldsJob
+) -> tuple[list[NoteField], Evidence, float]:
+    """Fill every field of the template, in order; return them, their evidence and the time.
+
+    The evidence of a field lists its value (each item of an array) with the sentences of the
+    source (``s0``, ``s1``… in source order) it was found in; a value the source did not give
+    (empty, or the template's default) has none.
+    """
     started = time.perf_counter()
     specs = [_spec(field) for field in job.template.fields]
     values = await provider.fill_fields(FieldsRequest(job.source, specs, job.language))
     filled = [_filled(field, values.get(field.id)) for field in job.template.fields]
-    return filled, _seconds_since(started)
+    claims = {f.id: _claims(f, _coerce(f, values.get(f.id))) for f in job.template.fields}
+    passages = [evidence.quote_utterance(u) for u in source_segments(job.source)]
+    return filled, evidence.grounded(claims, passages), _seconds_since(started)
+
+
+def _claims(field: TemplateField, value: FieldValue) -> list[evidence.Claim]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [evidence.Claim(item, item) for item in value]
+    if isinstance(value, bool):
+        return [evidence.Claim(json.dumps(value), "", cue=field.name)]
+    if isinstance(value, int | float):
+        return [evidence.Claim(json.dumps(value), json.dumps(value), cue=field.name)]
+    cue = field.name if field.type == "enum" else ""
+    return [evidence.Claim(value, value, cue=cue)]
 
 
 def _spec(field: TemplateField) -> FieldSpec:
@@ -105,24 +137,30 @@ def _number(raw: Any) -> int | float | None:
 
 async def consultation_summary(
     provider: TextProvider, job: SummaryJob
-) -> tuple[str | SummaryFields, float]:
-    """Summarise a transcript as SOAP text or SOAP fields; return it and the seconds it took."""
+) -> tuple[str | SummaryFields, Evidence, float]:
+    """Summarise a transcript as SOAP text or SOAP fields; return it, its evidence and the time.
+
+    The evidence is keyed by SOAP section (``subjective``…) and quotes the transcript's
+    utterances (``s0``, ``s1``… in transcript order).
+    """
     started = time.perf_counter()
-    sections = await _soap_sections(provider, job)
+    sections, found = await _soap_sections(provider, job)
     labels = soap.labels(job.language)
     if job.output_format == "SOAP_TEMPLATE":
         fields = [
             SummaryField(name=labels[key][0], description=labels[key][1], value=sections[key])
             for key in soap.SECTIONS
         ]
-        return SummaryFields(fields=fields), _seconds_since(started)
+        return SummaryFields(fields=fields), found, _seconds_since(started)
     text = "\n\n".join(
         f"{labels[key][0]}: {sections[key]}" for key in soap.SECTIONS if sections[key]
     )
-    return text, _seconds_since(started)
+    return text, found, _seconds_since(started)
 
 
-async def _soap_sections(provider: TextProvider, job: SummaryJob) -> dict[str, str]:
+async def _soap_sections(
+    provider: TextProvider, job: SummaryJob
+) -> tuple[dict[str, str], Evidence]:
     utterances = clinical.parse_transcript(soap.plain_text(job.transcript))
     # The engine's note writer reads and rewrites English; an LLM writes any language.
     if job.language == "en" or provider.name != _EXTRACTIVE:
@@ -131,15 +169,29 @@ async def _soap_sections(provider: TextProvider, job: SummaryJob) -> dict[str, s
         try:
             request = NoteRequest(utterances, template=template, language=job.language)
             draft = await provider.write_note(request)
-            return {key: draft.as_mapping().get(key, "") for key in soap.SECTIONS}
+            texts = {key: draft.as_mapping().get(key, "") for key in soap.SECTIONS}
+            return texts, evidence.from_draft(draft, utterances, keys=soap.SECTIONS)
         except TranscriptTooShortError as exc:
             if job.language == "en":
                 raise _too_short() from exc
-    sentences = [s for u in utterances for s in clinical.split_sentences(u.text)]
-    sorted_ = soap.sort_sentences(sentences)
+    return _sorted_sections(utterances)
+
+
+def _sorted_sections(utterances: list[Utterance]) -> tuple[dict[str, str], Evidence]:
+    """The transcript's own sentences sorted into SOAP sections, each citing its utterance."""
+    origin = {s: u.id for u in reversed(utterances) for s in clinical.split_sentences(u.text)}
+    sorted_ = soap.sort_sentences([s for u in utterances for s in clinical.split_sentences(u.text)])
     if not any(sorted_.values()):
         raise _too_short()
-    return {key: " ".join(found) for key, found in sorted_.items()}
+    draft = NoteDraft(
+        "SOAP",
+        tuple(
+            DraftSection(key, key, tuple(NoteSentence(s, (origin[s],)) for s in found))
+            for key, found in sorted_.items()
+        ),
+    )
+    texts = {key: " ".join(found) for key, found in sorted_.items()}
+    return texts, evidence.from_draft(draft, utterances)
 
 
 def _too_short() -> BadRequestError:

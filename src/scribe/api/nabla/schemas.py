@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scribe.api.evidence import Evidence, evidence_field
+
 OutputObject = Literal["transcript_item", "note"]
 Language = Literal["fr", "en", "en-US", "en-GB", "fr-FR", "es-ES", "es-MX"]
 NoteTemplate = Literal[
@@ -87,6 +89,15 @@ class NoteSection(BaseModel):
 class Note(BaseModel):
     title: str | None = None
     sections: list[NoteSection]
+    evidence: Evidence = evidence_field(
+        "section key shown",
+        "sentence",
+        "transcript segments",
+        "the request's transcript",
+        "Transcript items have no ids, so a segment's id is its position in the transcript "
+        '("0" first): the index of the transcript item sent to digest, or of the recognised '
+        "segment (the transcript item unless split_by_sentence).",
+    )
 
 
 class ErrorItem(BaseModel):
@@ -117,6 +128,9 @@ class RequestState(BaseModel):
     id: str
     client_request_id: str | None
     status: RequestStatus
-    payload: dict[str, Any] | None = None
+    payload: dict[str, Any] | None = Field(
+        default=None,
+        description="Once done, the callback body (a Payload: note with its evidence, or error)",
+    )
     # Not in Nabla's API (clients ignore it): the fraction of the work done, 1 once it ends.
     progress: float = Field(default=0.0, ge=0, le=1)

@@ -179,4 +179,4 @@ async def _note(
         note.language = options.language
         request.note_id = note.id
         await ctx.session.flush()
-    return views.note_body(draft, split_by_problem=options.split_by_problem)
+    return views.note_body(draft, utterances, split_by_problem=options.split_by_problem)

@@ -8,7 +8,8 @@ from typing import Any
 
 from scribe.clinical.problems import group_by_problem
 from scribe.clinical.sentences import split_sentences
-from scribe.clinical.types import DraftSection, NoteDraft
+from scribe.clinical.types import DraftSection, NoteDraft, Utterance
+from scribe.notes.evidence import from_draft
 from scribe.transcripts.models import TranscriptSegment
 
 _SPEAKERS = frozenset({"doctor", "patient"})
@@ -58,15 +59,29 @@ def _timed(parts: list[str], speaker: str, start: int, end: int) -> list[dict[st
     return items
 
 
-def note_body(draft: NoteDraft, *, split_by_problem: bool) -> dict[str, Any]:
-    """``{title?, sections}``: the template's sections that say something, in template order."""
+def note_body(
+    draft: NoteDraft, utterances: Sequence[Utterance], *, split_by_problem: bool
+) -> dict[str, Any]:
+    """``{title?, sections, evidence}``: the sections that say something, in template order.
+
+    ``evidence`` (not in Nabla's API) quotes the utterances behind each sentence of them. Nabla
+    gives transcript items no ids, so a quoted segment's id is its position in the transcript
+    ("0" first): the index of the client's transcript item (digest), or of the segment.
+    """
     sections = [
         {"key": s.key, "title": s.title, "text": _text(s, split_by_problem)}
         for s in draft.sections
         if s.sentences
     ]
+    evidence = from_draft(draft, utterances, keys=[s["key"] for s in sections])
+    positions = {u.id: str(i) for i, u in enumerate(utterances)}
+    for sentences in evidence.values():
+        for sentence in sentences:
+            for quote in sentence["segments"]:
+                quote["id"] = positions[quote["id"]]
     title = note_title(draft)
-    return {"title": title, "sections": sections} if title else {"sections": sections}
+    head = {"title": title} if title else {}
+    return {**head, "sections": sections, "evidence": evidence}
 
 
 def _text(section: DraftSection, split_by_problem: bool) -> str:

@@ -149,14 +149,15 @@ async def digest(
     """Write the note for transcript items now (kept as a core transcript and note)."""
     options = options_of(body, body.output_objects)
     transcript = await store_items(session, principal, body.transcript_items, options)
-    draft = await write_draft(runtime.text, transcript_service.utterances(transcript), options)
+    utterances = transcript_service.utterances(transcript)
+    draft = await write_draft(runtime.text, utterances, options)
     source = note_service.DraftSource(
         transcript.id, transcript.encounter_id, created_by=principal.client_id
     )
     note = await note_service.create_from_draft(session, principal.tenant_id, draft, source)
     note.language = options.language
     await session.flush()
-    return {"note": views.note_body(draft, split_by_problem=options.split_by_problem)}
+    return {"note": views.note_body(draft, utterances, split_by_problem=options.split_by_problem)}
 
 
 async def listen(

@@ -13,6 +13,7 @@ from scribe.api.omniloy.errors import OmniloyError
 from scribe.auth.service import Principal
 from scribe.dependencies import RuntimeDep, SessionDep, bearer_principal, note_audit_ids
 from scribe.errors import BadRequestError, PayloadTooLargeError
+from scribe.notes import evidence as note_evidence
 from scribe.notes import service as note_service
 from scribe.threads import service as thread_service
 from scribe.transcripts import service as transcript_service
@@ -183,10 +184,11 @@ async def join_run(
         run_id,
         timeout=min(timeout or cap, cap),
     )
-    note = (
-        await note_service.get(session, principal.tenant_id, run.note_id) if run.note_id else None
-    )
-    return views.joined(run, thread, note, principal)
+    if run.note_id is None:
+        return views.joined(run, thread, None, principal)
+    note = await note_service.get(session, principal.tenant_id, run.note_id)
+    evidence = await note_evidence.for_note(session, principal.tenant_id, note)
+    return views.joined(run, thread, (note, evidence), principal)
 
 
 @router.post(
@@ -200,7 +202,8 @@ async def create_clinical_note(
         session, principal, transcript_id=body.transcription_id, changes=_changes(body)
     )
     note_audit_ids(request, clinical_note_id=note.id)
-    return views.clinical_note(note, principal)
+    evidence = await note_evidence.for_note(session, principal.tenant_id, note)
+    return views.clinical_note(note, evidence, principal)
 
 
 @router.get("/clinical-notes", response_model=list[schemas.ClinicalNote])
@@ -215,17 +218,18 @@ async def list_clinical_notes(
     notes = await note_service.list_notes(
         session, principal.tenant_id, transcript_id=transcription_id, limit=limit, offset=offset
     )
-    return [views.clinical_note(n, principal) for n in notes]
+    evidence = await note_evidence.for_notes(session, principal.tenant_id, notes)
+    return [views.clinical_note(n, evidence[n.id], principal) for n in notes]
 
 
 @router.get("/clinical-notes/{note_id}", response_model=schemas.ClinicalNote, responses=_NOT_FOUND)
 async def get_clinical_note(
     note_id: str, session: SessionDep, principal: PrincipalDep
 ) -> schemas.ClinicalNote:
-    """Read a clinical note."""
-    return views.clinical_note(
-        await note_service.get(session, principal.tenant_id, note_id), principal
-    )
+    """Read a clinical note, with the transcript evidence of each sentence."""
+    note = await note_service.get(session, principal.tenant_id, note_id)
+    evidence = await note_evidence.for_note(session, principal.tenant_id, note)
+    return views.clinical_note(note, evidence, principal)
 
 
 @router.patch(
@@ -236,7 +240,8 @@ async def update_clinical_note(
 ) -> schemas.ClinicalNote:
     """Update only the fields sent."""
     note = await note_service.update(session, principal.tenant_id, note_id, _changes(body))
-    return views.clinical_note(note, principal)
+    evidence = await note_evidence.for_note(session, principal.tenant_id, note)
+    return views.clinical_note(note, evidence, principal)
 
 
 def _is_chat(value: str | None) -> bool:

@@ -15,6 +15,8 @@ from pydantic import (
     StrictStr,
 )
 
+from scribe.api.evidence import Evidence, evidence_field
+
 Timestamp = Annotated[
     datetime,
     PlainSerializer(
@@ -136,6 +138,14 @@ class ClinicalNote(BaseModel):
     report_run_id: list[str]
     created_at: Timestamp
     updated_at: Timestamp
+    evidence: Evidence = evidence_field(
+        "section key of ai_generated_content",
+        "generated sentence",
+        "transcription segments",
+        "the note's transcription",
+        "A section the client rewrote keeps only the sentences it left as they were; free-form "
+        "content has none.",
+    )
 
 
 class RunJoined(RunOut):

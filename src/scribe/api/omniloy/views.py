@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from scribe.api import evidence as api_evidence
 from scribe.api.omniloy import schemas
 from scribe.auth.service import Principal
 from scribe.jobs.models import COMPLETED, FAILED, QUEUED, RUNNING, TERMINAL
 from scribe.notes import service as note_service
+from scribe.notes.evidence import Evidence
 from scribe.notes.models import Note
 from scribe.threads.models import Message, Run, Thread
 from scribe.transcripts.models import Transcript
@@ -51,12 +53,15 @@ def run(r: Run) -> schemas.RunOut:
 
 
 def joined(
-    r: Run, thread_row: Thread, note: Note | None, principal: Principal
+    r: Run,
+    thread_row: Thread,
+    note: tuple[Note, Evidence] | None,
+    principal: Principal,
 ) -> schemas.RunJoined:
     return schemas.RunJoined(
         **_run_fields(r),
         messages=messages(thread_row.messages),
-        clinical_note=clinical_note(note, principal) if note else None,
+        clinical_note=clinical_note(*note, principal) if note else None,
     )
 
 
@@ -78,7 +83,7 @@ def _run_fields(r: Run) -> dict[str, object]:
     }
 
 
-def clinical_note(n: Note, principal: Principal) -> schemas.ClinicalNote:
+def clinical_note(n: Note, evidence: Evidence, principal: Principal) -> schemas.ClinicalNote:
     return schemas.ClinicalNote(
         id=n.id,
         user_id=n.created_by,
@@ -91,4 +96,5 @@ def clinical_note(n: Note, principal: Principal) -> schemas.ClinicalNote:
         report_run_id=list(n.run_ids),
         created_at=n.created_at,
         updated_at=n.updated_at,
+        evidence=api_evidence.of(evidence),
     )
