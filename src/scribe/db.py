@@ -91,14 +91,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """Build the async engine for a SQLAlchemy URL (aiosqlite or asyncpg)."""
+    """Build the async engine for a SQLAlchemy URL (aiosqlite or asyncpg).
+
+    ``hide_parameters``: a statement's bound values are transcripts and notes, and SQLAlchemy
+    would otherwise copy them into every error's text (and so into tracebacks in the log).
+    """
     if url.startswith("sqlite"):
         # SQLite has one writer: a pool of many connections only adds busy-handler sleeps (its
         # back-off reaches 100 ms), while two let a job's transaction run beside a request's.
-        engine = create_async_engine(url, echo=echo, pool_size=2, max_overflow=0)
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, pool_size=2, max_overflow=0
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -46,7 +46,7 @@ def _sync_url(settings: Settings) -> str:
 
 
 def _current(settings: Settings) -> str | None:
-    engine = create_engine(_sync_url(settings))
+    engine = create_engine(_sync_url(settings), hide_parameters=True)
     try:
         with engine.connect() as connection:
             return _revision(connection)
@@ -66,7 +66,7 @@ def _migration_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
         return
-    engine = create_engine(_sync_url(settings))
+    engine = create_engine(_sync_url(settings), hide_parameters=True)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _ADVISORY_LOCK})
