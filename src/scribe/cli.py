@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     create = keys.add_parser("create", help="create an API key (and the tenant if new)")
     create.add_argument("--tenant", required=True)
     create.set_defaults(func=_keys_create)
+    revoke = keys.add_parser(
+        "revoke", help="revoke an API key; its login tokens stop working at once"
+    )
+    revoke.add_argument("--client-id", required=True)
+    revoke.set_defaults(func=_keys_revoke)
     vocabulary = commands.add_parser(
         "vocabulary", help="terms speech recognition favours for a tenant"
     ).add_subparsers(required=True)
@@ -237,6 +242,16 @@ def _keys_create(settings: Settings, args: argparse.Namespace) -> int:
     issued = asyncio.run(_in_session(settings, lambda s: service.create_key(s, args.tenant)))
     print(f"client_id={issued.client_id}")
     print(f"api_key={issued.api_key}")
+    return 0
+
+
+def _keys_revoke(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe.auth import service
+
+    if not asyncio.run(_in_session(settings, lambda s: service.revoke_key(s, args.client_id))):
+        print(f"scribe: no active key has client_id {args.client_id}", file=sys.stderr)
+        return 2
+    print(f"revoked client_id={args.client_id}")
     return 0
 
 

@@ -5,6 +5,11 @@ and credential; every API replica verifies it with the same secret::
 
     token = issue(secret, principal, ttl_seconds=300, audience="corti")
     claims = verify(secret, token, audience="corti")  # TokenClaims(client_id=..., tenant_id=...)
+    principal = await live_principal(session, claims)  # None once the key is revoked or purged
+
+A signature only says the token was issued; ``live_principal`` says its credential still stands,
+so revoking a key (or purging its tenant) ends every token issued for it at once, on every
+replica, without a list of issued tokens.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from scribe.auth.models import ApiCredential, Tenant
 from scribe.auth.service import Principal
 
 ALGORITHM = "HS256"
@@ -30,6 +38,7 @@ class TokenClaims:
     tenant_id: str
     tenant_name: str
     expires_at: int
+    issued_at: int = 0
 
 
 class InvalidTokenError(Exception):
@@ -70,9 +79,32 @@ def verify(secret: bytes, token: str, *, audience: str) -> TokenClaims:
             tenant_id=str(claims["tid"]),
             tenant_name=str(claims["tenant"]),
             expires_at=int(claims["exp"]),
+            issued_at=int(claims.get("iat", 0)),
         )
     except (jwt.PyJWTError, KeyError) as exc:
         raise InvalidTokenError(type(exc).__name__) from exc
+
+
+async def live_principal(session: AsyncSession, claims: TokenClaims) -> Principal | None:
+    """The token's principal while its credential stands: not revoked, not purged, not newer.
+
+    A credential made after the token (a key re-created under the same client id after a purge)
+    does not revive it. One indexed lookup per request, never cached: "at once" means at once.
+    """
+    row = (
+        await session.execute(
+            select(ApiCredential.created_at, Tenant.name)
+            .join(Tenant, Tenant.id == ApiCredential.tenant_id)
+            .where(
+                ApiCredential.client_id == claims.client_id,
+                ApiCredential.tenant_id == claims.tenant_id,
+                ApiCredential.revoked_at.is_(None),
+            )
+        )
+    ).first()
+    if row is None or int(row.created_at.timestamp()) > claims.issued_at:
+        return None
+    return Principal(tenant_id=claims.tenant_id, tenant_name=row.name, client_id=claims.client_id)
 
 
 def load_secret(configured: str | None, data_dir: Path) -> bytes:
