@@ -223,6 +223,7 @@ def alembic_config(settings: Settings) -> object:
     config = Config(str(ini)) if ini.exists() else Config()
     config.set_main_option("script_location", str(root / "migrations"))
     config.attributes["sqlalchemy_url"] = settings.sqlalchemy_url
+    config.attributes["settings"] = settings
     config.attributes["configure_logging"] = False
     return config
 
@@ -230,7 +231,9 @@ def alembic_config(settings: Settings) -> object:
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     from alembic import command
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from scribe.private import secure_data_dir
+
+    secure_data_dir(settings.data_dir, settings.sqlalchemy_url)
     command.upgrade(alembic_config(settings), args.revision)  # type: ignore[arg-type]
     print(f"database at revision {args.revision}")
     return 0

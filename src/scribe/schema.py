@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, make_url
 
 from scribe.config import Settings
+from scribe.private import secure_data_dir
 
 # Any fixed 64-bit number: replicas starting together take it in turn around the migration.
 _ADVISORY_LOCK = 0x5C71BE
@@ -25,7 +26,7 @@ class SchemaOutOfDateError(Exception):
 
 def ensure_schema(settings: Settings, config: Config) -> None:
     """Migrate to head when allowed (SQLite, or SCRIBE_AUTO_MIGRATE); else raise if behind."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings.data_dir, settings.sqlalchemy_url)
     head = ScriptDirectory.from_config(config).get_current_head()
     if _current(settings) == head:
         return

@@ -15,7 +15,6 @@ replica, without a list of issued tokens.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth.models import ApiCredential, Tenant
 from scribe.auth.service import Principal
+from scribe.private import generated_secret
 
 ALGORITHM = "HS256"
 ISSUER = "scribe"
@@ -116,17 +116,4 @@ def load_secret(configured: str | None, data_dir: Path) -> bytes:
     if configured:
         # Hashed, so that a short configured value still makes a full-length HMAC key.
         return hashlib.sha256(configured.encode()).digest()
-    path = data_dir / "token-secret"
-    if not path.exists():
-        # Unique per process: replicas in containers all run as pid 1 on the shared volume.
-        draft = path.with_name(f".token-secret.{os.getpid()}.{secrets.token_hex(8)}")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-        try:
-            os.link(draft, path)  # atomic: a process that lost the race uses the winner's
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return path.read_text().strip().encode()
+    return generated_secret(data_dir / "token-secret", lambda: secrets.token_urlsafe(48)).encode()
