@@ -294,8 +294,9 @@ def _webhooks_secret(settings: Settings, args: argparse.Namespace) -> int:
 async def _in_session(settings: Settings, work: Callable[[Any], Awaitable[_T]]) -> _T:
     """Run one unit of work in a session against the configured database, and commit it."""
     from scribe.db import create_engine, create_sessionmaker
+    from scribe.secretbox import box_for
 
-    engine = create_engine(settings.sqlalchemy_url)
+    engine = create_engine(settings.sqlalchemy_url, secrets=box_for(settings))
     try:
         async with create_sessionmaker(engine)() as session:
             result = await work(session)

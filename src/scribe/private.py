@@ -67,6 +67,7 @@ def generated_secret(path: Path, make: Callable[[], str]) -> str:
     the one that loses reads the winner's.
     """
     if not path.exists():
+        path.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
         # Unique per process: replicas in containers all run as pid 1 on the shared volume.
         draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(8)}")
         fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)

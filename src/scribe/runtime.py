@@ -28,6 +28,7 @@ from scribe.providers.asr import ManagedRecognizer, build_recognizer
 from scribe.providers.llm import build_text_provider
 from scribe.providers.llm.base import TextProvider
 from scribe.retention import sweeper
+from scribe.secretbox import box_for
 from scribe.storage import BlobStore
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class Runtime:
 async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[Runtime]:
     """Build the runtime; with ``run_jobs`` this process also executes jobs."""
     secure_data_dir(settings.data_dir, settings.sqlalchemy_url)
-    engine = create_engine(settings.sqlalchemy_url)
+    engine = create_engine(settings.sqlalchemy_url, secrets=box_for(settings))
     runtime = Runtime(
         settings=settings,
         engine=engine,
