@@ -91,7 +91,7 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = make_settings(database_url, tmp_path_factory.mktemp("data"))
-    command.upgrade(alembic_config(settings), "head")  # type: ignore[arg-type]
+    command.upgrade(alembic_config(settings), "head")
     return settings
 
 

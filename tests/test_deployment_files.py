@@ -65,7 +65,7 @@ def test_env_example_lists_every_setting() -> None:
     expected = set()
     for name, field in Settings.model_fields.items():
         annotation = field.annotation
-        if hasattr(annotation, "model_fields"):
+        if annotation is not None and hasattr(annotation, "model_fields"):
             expected |= {f"SCRIBE_{name}__{sub}".upper() for sub in annotation.model_fields}
         else:
             expected.add(f"SCRIBE_{name}".upper())

@@ -42,23 +42,23 @@ def table_names(settings: Settings) -> set[str]:
 
 def test_upgrade_then_downgrade(fresh_settings: Settings) -> None:
     config = alembic_config(fresh_settings)
-    command.upgrade(config, "head")  # type: ignore[arg-type]
+    command.upgrade(config, "head")
     tables = table_names(fresh_settings)
     assert {"tenant", "api_credential", "audit_record", "encounter", "transcript"} <= tables
     assert {"transcript_segment", "note", "note_section", "template_ref"} <= tables
     assert {"thread", "message", "run", "job"} <= tables
     if fresh_settings.is_postgres:
         assert "procrastinate_jobs" in tables
-    command.downgrade(config, "base")  # type: ignore[arg-type]
+    command.downgrade(config, "base")
     assert table_names(fresh_settings) <= {"alembic_version"}
-    command.upgrade(config, "head")  # type: ignore[arg-type]
+    command.upgrade(config, "head")
     assert "job" in table_names(fresh_settings)
 
 
 def test_the_models_match_the_migrated_schema(fresh_settings: Settings) -> None:
     import scribe.tasks  # noqa: F401  (imports every model)
 
-    command.upgrade(alembic_config(fresh_settings), "head")  # type: ignore[arg-type]
+    command.upgrade(alembic_config(fresh_settings), "head")
     engine = create_engine(sync_url(fresh_settings))
     try:
         with engine.connect() as connection:

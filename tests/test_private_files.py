@@ -49,7 +49,7 @@ async def upload(settings: Settings, key: str | None = None) -> dict[str, str]:
     The modes under the data dir are taken while the server still runs (SQLite's -wal and -shm
     files go when it stops).
     """
-    await asyncio.to_thread(ensure_schema, settings, alembic_config(settings))  # type: ignore[arg-type]
+    await asyncio.to_thread(ensure_schema, settings, alembic_config(settings))
     app = create_app(settings, run_jobs=False)
     async with app.router.lifespan_context(app):
         key = key or (settings.data_dir / "dev-api-key").read_text().strip()

@@ -9,13 +9,16 @@ import json
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scribe.clinical.types import SpeakerRole, TranscriptTooShortError
 from scribe.config import Settings
 from scribe.errors import ScribeError
 from scribe.logs import configure_logging, wants_json
 from scribe.retention import commands as retention_commands
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 _T = TypeVar("_T")
 
@@ -174,6 +177,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from scribe import tasks  # noqa: F401  (registers every job handler)
     from scribe.jobs import metrics_server, procrastinate_app
+    from scribe.retention import sweeper
     from scribe.runtime import open_runtime
 
     if settings.job_backend != "procrastinate":
@@ -192,6 +196,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
             runtime = await stack.enter_async_context(open_runtime(settings, run_jobs=False))
             if port is not None:
                 await stack.enter_async_context(metrics_server.serve_metrics(runtime, host, port))
+            await stack.enter_async_context(sweeper.periodic_sweeps(runtime))
             concurrency = args.concurrency or settings.jobs.concurrency
             await procrastinate_app.run_worker(
                 runtime, concurrency=concurrency, install_signal_handlers=True
@@ -208,14 +213,14 @@ def _schema_ready(settings: Settings) -> bool:
     from scribe.schema import SchemaOutOfDateError, ensure_schema
 
     try:
-        ensure_schema(settings, alembic_config(settings))  # type: ignore[arg-type]
+        ensure_schema(settings, alembic_config(settings))
     except SchemaOutOfDateError as exc:
         print(exc, file=sys.stderr)
         return False
     return True
 
 
-def alembic_config(settings: Settings) -> object:
+def alembic_config(settings: Settings) -> Config:
     from alembic.config import Config
 
     root = Path(__file__).resolve().parents[2]
@@ -234,7 +239,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     from scribe.private import secure_data_dir
 
     secure_data_dir(settings.data_dir, settings.sqlalchemy_url)
-    command.upgrade(alembic_config(settings), args.revision)  # type: ignore[arg-type]
+    command.upgrade(alembic_config(settings), args.revision)
     print(f"database at revision {args.revision}")
     return 0
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, MetaData, String, Text, event
 from sqlalchemy.engine import Dialect
@@ -81,6 +82,26 @@ def _box(dialect: Dialect) -> SecretBox:
     if box is None:
         raise RuntimeError("this engine was built without a secret box: pass secrets=")
     return box
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+class EnumText(TypeDecorator[_E]):
+    """A StrEnum stored as its plain string value (VARCHAR: no database enum type to migrate)."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[_E], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: _E | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> _E | None:
+        return None if value is None else self.enum(value)
 
 
 # Plain JSON, not JSONB: clients' free-form objects must come back with their keys in order.

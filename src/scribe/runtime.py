@@ -117,17 +117,19 @@ async def _procrastinate(runtime: Runtime, *, run_jobs: bool) -> AsyncIterator[N
     runtime.procrastinate = app
     runtime.queue = ProcrastinateQueue(app)
     async with app.open_async():
-        worker = None
-        if run_jobs:
-            worker = asyncio.create_task(
-                procrastinate_app.run_worker(runtime, concurrency=runtime.settings.jobs.concurrency)
-            )
-        try:
+        if not run_jobs:
             yield
+            return
+        worker = asyncio.create_task(
+            procrastinate_app.run_worker(runtime, concurrency=runtime.settings.jobs.concurrency)
+        )
+        try:
+            # Retention sweeps run beside the workers (safe with several sweeping at once).
+            async with sweeper.periodic_sweeps(runtime):
+                yield
         finally:
-            if worker is not None:
-                worker.cancel()
-                await asyncio.gather(worker, return_exceptions=True)
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
 
 
 async def ensure_bootstrap_key(runtime: Runtime) -> str | None:

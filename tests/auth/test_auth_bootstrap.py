@@ -27,7 +27,7 @@ def fresh(backend: str, tmp_path: Path) -> Iterator[Settings]:
     url = url or create_postgres_database()
     settings = make_settings(url, tmp_path / "data")
     settings.bootstrap_api_key = None
-    command.upgrade(alembic_config(settings), "head")  # type: ignore[arg-type]
+    command.upgrade(alembic_config(settings), "head")
     try:
         yield settings
     finally:

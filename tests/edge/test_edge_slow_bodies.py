@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
 import pytest
@@ -92,15 +92,15 @@ async def test_a_client_gone_mid_upload_is_a_disconnect_not_a_500(
     async with edge_client(edge_app, key.api_key) as client:
         created = await client.post("/v2/interactions/", json={"encounter": _encounter()})
     path = f"/v2/interactions/{created.json()['interactionId']}/recordings/"
-    messages = [
+    messages: list[MutableMapping[str, Any]] = [
         {"type": "http.request", "body": WAV_HEAD, "more_body": True},
         {"type": "http.disconnect"},
     ]
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> MutableMapping[str, Any]:
         return messages.pop(0) if messages else {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         pass
 
     metrics = edge_app.state.runtime.metrics.http_requests

@@ -88,4 +88,4 @@ class TestCases:
 
     def test_overall_weights_files_by_reference_words(self) -> None:
         scores = [asr.AsrScore("a", 0.5, 1.0, 10), asr.AsrScore("b", 0.0, 0.0, 30)]
-        assert asr.overall(scores) == (pytest.approx(0.125), pytest.approx(0.25))
+        assert asr.overall(scores) == pytest.approx((0.125, 0.25))

@@ -67,7 +67,7 @@ def _limited() -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("disk-full")
     database_url = f"sqlite:///{data_dir / 'scribe.db'}"
-    command.upgrade(alembic_config(make_settings(database_url, data_dir)), "head")  # type: ignore[arg-type]
+    command.upgrade(alembic_config(make_settings(database_url, data_dir)), "head")
     port = free_port()
     env = {
         **os.environ,

@@ -46,7 +46,7 @@ def fuzz_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     # OpenAPI fuzz points generated URLs at a closed local port. Nothing leaves the machine.
     hooks = WebhookSettings(max_attempts=2, first_retry_seconds=0.05, timeout_seconds=5)
     settings = base.model_copy(update={"outbound_allowed_hosts": ["127.0.0.1"], "webhooks": hooks})
-    command.upgrade(alembic_config(settings), "head")  # type: ignore[arg-type]
+    command.upgrade(alembic_config(settings), "head")
     return settings
 
 

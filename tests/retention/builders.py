@@ -13,7 +13,7 @@ from scribe.async_requests.models import AsyncRequest
 from scribe.auth import service as auth_service
 from scribe.db import new_id, utcnow
 from scribe.encounters.models import Encounter
-from scribe.jobs.models import Job
+from scribe.jobs.models import Job, JobStatus
 from scribe.notes.models import Note
 from scribe.recordings.models import Recording
 from scribe.runtime import Runtime
@@ -202,7 +202,7 @@ async def finish_jobs(runtime: Runtime, tenant_id: str) -> None:
         for job in await session.scalars(
             select(Job).where(Job.tenant_id == tenant_id, Job.status.in_(("queued", "running")))
         ):
-            job.status, job.finished_at = "failed", utcnow()
+            job.status, job.finished_at = JobStatus.FAILED, utcnow()
         await session.commit()
 
 

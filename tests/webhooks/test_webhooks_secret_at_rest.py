@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
+from pydantic import SecretStr
 from sqlalchemy import create_engine, select, text
 
 from scribe.auth import service as auth_service
@@ -71,21 +73,22 @@ class TestEncryptedAtRest:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> object:
-    settings = {"data_dir": tmp_path, "secret_key": "migration-test-key"}
+def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    key = SecretStr("migration-test-key")
     if request.param == "sqlite":
-        yield Settings(database_url=f"sqlite:///{tmp_path / 'm.db'}", **settings)
+        url = f"sqlite:///{tmp_path / 'm.db'}"
+        yield Settings(database_url=url, data_dir=tmp_path, secret_key=key)
         return
     url = create_postgres_database()
     try:
-        yield Settings(database_url=url, **settings)
+        yield Settings(database_url=url, data_dir=tmp_path, secret_key=key)
     finally:
         drop_postgres_database(url)
 
 
 def test_the_migration_encrypts_existing_secrets_and_back(fresh: Settings) -> None:
     config = alembic_config(fresh)
-    command.upgrade(config, "0010")  # type: ignore[arg-type]
+    command.upgrade(config, "0010")
     engine = create_engine(sync_url(fresh))
     plain = "whsec_" + "s" * 43
     read = text("SELECT secret FROM webhook_secret WHERE id = 'w1'")
@@ -105,13 +108,13 @@ def test_the_migration_encrypts_existing_secrets_and_back(fresh: Settings) -> No
                 ),
                 {"secret": plain, "now": "2026-12-01 00:00:00"},
             )
-        command.upgrade(config, "head")  # type: ignore[arg-type]
+        command.upgrade(config, "head")
         with engine.connect() as connection:
             encrypted = connection.execute(read).scalar_one()
         assert plain not in encrypted
         assert box_for(fresh).decrypt(encrypted) == plain
 
-        command.downgrade(config, "0010")  # type: ignore[arg-type]
+        command.downgrade(config, "0010")
         with engine.connect() as connection:
             assert connection.execute(read).scalar_one() == plain
     finally:

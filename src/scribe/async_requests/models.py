@@ -1,16 +1,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from scribe.db import Base, IdMixin, TimestampMixin
+from scribe.db import Base, EnumText, IdMixin, TimestampMixin
 
-PROCESSING = "processing"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
+
+class RequestStatus(StrEnum):
+    PROCESSING = "processing"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+PROCESSING, SUCCEEDED = RequestStatus.PROCESSING, RequestStatus.SUCCEEDED
+FAILED = RequestStatus.FAILED
 
 
 class AsyncRequest(IdMixin, TimestampMixin, Base):
@@ -26,7 +33,7 @@ class AsyncRequest(IdMixin, TimestampMixin, Base):
 
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default=PROCESSING)
+    status: Mapped[RequestStatus] = mapped_column(EnumText(RequestStatus, 16), default=PROCESSING)
     client_request_id: Mapped[str | None] = mapped_column(String(128))
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
     callback_url: Mapped[str | None] = mapped_column(Text)

@@ -1,12 +1,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from scribe.db import Base, IdMixin, TimestampMixin
+from scribe.db import Base, EnumText, IdMixin, TimestampMixin
+
+
+class EncounterStatus(StrEnum):
+    """Where a visit stands (FHIR's encounter states, as Corti exposes them)."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    ON_HOLD = "on-hold"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    DELETED = "deleted"
 
 
 class Encounter(IdMixin, TimestampMixin, Base):
@@ -15,7 +27,9 @@ class Encounter(IdMixin, TimestampMixin, Base):
     __tablename__ = "encounter"
 
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(32), default="in-progress")
+    status: Mapped[EncounterStatus] = mapped_column(
+        EnumText(EncounterStatus, 32), default=EncounterStatus.IN_PROGRESS
+    )
     # The client's own id for the visit (Corti's encounter.identifier) and its kind.
     identifier: Mapped[str | None] = mapped_column(String(256))
     kind: Mapped[str | None] = mapped_column(String(32))

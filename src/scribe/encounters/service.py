@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe import storage
 from scribe.db import new_id, utcnow
-from scribe.encounters.models import Encounter
+from scribe.encounters.models import Encounter, EncounterStatus
 from scribe.errors import NotFoundError
 from scribe.recordings import service as recording_service
 from scribe.storage import BlobStore
@@ -57,7 +57,7 @@ def add_implicit(
     encounter = Encounter(
         id=new_id(),
         tenant_id=tenant_id,
-        status="completed",
+        status=EncounterStatus.COMPLETED,
         assigned_user=assigned_user,
         patient_ref=patient_ref,
     )

@@ -21,7 +21,7 @@ from scribe.clinical import facts as clinical_facts
 from scribe.errors import NotFoundError
 from scribe.facts.models import Fact
 from scribe.transcripts import service as transcript_service
-from scribe.transcripts.models import Transcript
+from scribe.transcripts.models import Transcript, TranscriptStatus
 
 # Group ids are derived from the group keys, so they are the same on every server.
 _GROUP_NAMESPACE = uuid.UUID("6f1c1a53-2f0b-4f5e-9a53-7a4f3c0b9e21")
@@ -168,7 +168,7 @@ async def _unread_transcripts(
         .where(
             Transcript.tenant_id == tenant_id,
             Transcript.encounter_id == encounter_id,
-            Transcript.status == "completed",
+            Transcript.status == TranscriptStatus.COMPLETED,
             Transcript.id.not_in(read),
         )
         .order_by(Transcript.created_at, Transcript.id)

@@ -1,17 +1,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from scribe.db import Base, IdMixin, TimestampMixin
+from scribe.db import Base, EnumText, IdMixin, TimestampMixin
 
-QUEUED = "queued"
-RUNNING = "running"
-COMPLETED = "completed"
-FAILED = "failed"
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+QUEUED, RUNNING = JobStatus.QUEUED, JobStatus.RUNNING
+COMPLETED, FAILED = JobStatus.COMPLETED, JobStatus.FAILED
 TERMINAL = frozenset({COMPLETED, FAILED})
 
 
@@ -23,7 +30,7 @@ class Job(IdMixin, TimestampMixin, Base):
 
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
+    status: Mapped[JobStatus] = mapped_column(EnumText(JobStatus, 16), default=QUEUED)
     input: Mapped[dict[str, Any]] = mapped_column(default=dict)
     result: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     error_code: Mapped[str | None] = mapped_column(String(64))

@@ -14,7 +14,6 @@ from procrastinate import exceptions
 from procrastinate.jobs import Status
 
 from scribe.jobs import runner
-from scribe.retention import sweeper
 
 if TYPE_CHECKING:
     from scribe.config import JobSettings
@@ -55,8 +54,6 @@ async def run_worker(
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
     recovery = asyncio.create_task(_recovery_loop(runtime))
-    # Retention sweeps, when configured (safe with several workers sweeping at once).
-    sweeps = asyncio.create_task(sweeper.sweep_forever(runtime))
     try:
         while not stop.is_set():
             await _until_stopped_or_ended(_procrastinate_worker(runtime, concurrency), stop)
@@ -67,10 +64,9 @@ async def run_worker(
         if install_signal_handlers:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 asyncio.get_running_loop().remove_signal_handler(signum)
-        for task in (recovery, sweeps):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        recovery.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await recovery
 
 
 async def _procrastinate_worker(runtime: Runtime, concurrency: int) -> None:

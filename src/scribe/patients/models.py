@@ -1,16 +1,23 @@
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from scribe.db import Base, IdMixin, TimestampMixin
+from scribe.db import Base, EnumText, IdMixin, TimestampMixin
 
 # Ingestion run statuses, as Clinia's status route names them.
-RUNNING = "running"
-SUCCESS = "success"
-FAILED = "failed"
+
+
+class IngestionStatus(StrEnum):
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILED = "failed"
+
+
+RUNNING, SUCCESS, FAILED = IngestionStatus.RUNNING, IngestionStatus.SUCCESS, IngestionStatus.FAILED
 FINISHED = frozenset({SUCCESS, FAILED})
 
 
@@ -73,7 +80,7 @@ class IngestionRun(TimestampMixin, Base):
         ForeignKey("patient.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(16))  # "bundle" or "document"
-    status: Mapped[str] = mapped_column(String(16), default=RUNNING)
+    status: Mapped[IngestionStatus] = mapped_column(EnumText(IngestionStatus, 16), default=RUNNING)
     current_step: Mapped[str | None] = mapped_column(String(64))
     result: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     error: Mapped[str | None] = mapped_column(Text)

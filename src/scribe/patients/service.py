@@ -23,6 +23,7 @@ from scribe.jobs import service as job_service
 from scribe.patients import documents
 from scribe.patients.ids import new_ulid
 from scribe.patients.models import (
+    FAILED,
     RUNNING,
     SUCCESS,
     IngestionRun,
@@ -237,7 +238,7 @@ async def apply_document(session: AsyncSession, blobs: BlobStore, run: Ingestion
 
 
 def mark_failed(run: IngestionRun, message: str) -> None:
-    run.status, run.current_step, run.error = "failed", "failed", message
+    run.status, run.current_step, run.error = FAILED, "failed", message
 
 
 async def record_of(

@@ -41,7 +41,7 @@ from scribe.db import Base
 from scribe.jobs.models import TERMINAL, Job
 from scribe.recordings.models import Recording
 from scribe.storage import BlobStore
-from scribe.transcripts.models import Transcript
+from scribe.transcripts.models import Transcript, TranscriptStatus
 from scribe.webhooks.models import FAILED as DELIVERY_FAILED
 from scribe.webhooks.models import PENDING as DELIVERY_PENDING
 from scribe.webhooks.models import WebhookDelivery
@@ -53,9 +53,7 @@ PURGE_ACTION = "tenant.purge"
 _NEVER_PURGED = frozenset({Tenant.__tablename__, AuditRecord.__tablename__})
 # Deleted by a purge unless the caller keeps the tenant able to call in (--keep-keys).
 CREDENTIAL_TABLES = frozenset({"api_credential", "webhook_secret"})
-# transcripts.service.PROCESSING: that module is not imported here, as it brings in the audio
-# stack (numpy, PyAV): about a second more start-up for every CLI command.
-TRANSCRIPT_PROCESSING = "processing"
+TRANSCRIPT_PROCESSING = TranscriptStatus.PROCESSING
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from scribe.db import Base, TimestampMixin
+from scribe.db import Base, EnumText, TimestampMixin
+
+
+class SummaryStatus(StrEnum):
+    SUCCESS = "success"
 
 
 class Summary(TimestampMixin, Base):
@@ -22,7 +27,7 @@ class Summary(TimestampMixin, Base):
     # The caller's patientId, kept so a list by patientId needs no join.
     patient_key: Mapped[str] = mapped_column(String(256))
     template_id: Mapped[str] = mapped_column(String(256))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[SummaryStatus] = mapped_column(EnumText(SummaryStatus, 16))
     # [{"sectionIndex", "sectionTitle", "text"}] in template order.
     sections: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     created_by: Mapped[str | None] = mapped_column(String(256))

@@ -24,11 +24,11 @@ from scribe.errors import NotFoundError
 from scribe.patients import service as patient_service
 from scribe.patients.ids import new_ulid
 from scribe.providers.llm.base import SectionSummarizer, SummaryRequest
-from scribe.summaries.models import Summary
+from scribe.summaries.models import Summary, SummaryStatus
 from scribe.templates import service as template_service
 
 FAMILY = "clinia"
-SUCCESS = "success"
+SUCCESS = SummaryStatus.SUCCESS
 NO_PATIENT = "No data has been ingested for this patientId"
 EMPTY_RECORD = "The patient's record holds nothing to summarize yet (is ingestion still running?)"
 

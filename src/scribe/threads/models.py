@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scribe.db import Base, IdMixin, TimestampMixin
+from scribe.db import Base, EnumText, IdMixin, TimestampMixin
 from scribe.jobs.models import Job
+
+
+class ThreadStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
 
 
 class Thread(IdMixin, TimestampMixin, Base):
@@ -15,7 +21,9 @@ class Thread(IdMixin, TimestampMixin, Base):
     __tablename__ = "thread"
 
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[ThreadStatus] = mapped_column(
+        EnumText(ThreadStatus, 16), default=ThreadStatus.ACTIVE
+    )
     created_by: Mapped[str | None] = mapped_column(String(256))
     patient_ref: Mapped[str | None] = mapped_column(String(256))
 

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scribe.db import Base, IdMixin, TimestampMixin
+from scribe.db import Base, EnumText, IdMixin, TimestampMixin
+
+
+class TranscriptStatus(StrEnum):
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
 
 
 class Transcript(IdMixin, TimestampMixin, Base):
@@ -18,7 +25,9 @@ class Transcript(IdMixin, TimestampMixin, Base):
     recording_id: Mapped[str | None] = mapped_column(
         ForeignKey("recording.id", ondelete="SET NULL"), index=True
     )
-    status: Mapped[str] = mapped_column(String(32), default="completed")
+    status: Mapped[TranscriptStatus] = mapped_column(
+        EnumText(TranscriptStatus, 32), default=TranscriptStatus.COMPLETED
+    )
     source: Mapped[str] = mapped_column(String(32), default="text")
     language: Mapped[str | None] = mapped_column(String(32))
     duration_ms: Mapped[int | None] = mapped_column(Integer)

@@ -28,12 +28,11 @@ from scribe.providers.asr.base import (
 from scribe.providers.asr.speakers import assign_roles
 from scribe.recordings.models import Recording
 from scribe.storage import BlobStore
-from scribe.transcripts.models import Transcript, TranscriptSegment
+from scribe.transcripts.models import Transcript, TranscriptSegment, TranscriptStatus
 
 TRANSCRIBE = "transcribe"
-PROCESSING = "processing"
-COMPLETED = "completed"
-FAILED = "failed"
+PROCESSING, COMPLETED = TranscriptStatus.PROCESSING, TranscriptStatus.COMPLETED
+FAILED = TranscriptStatus.FAILED
 # A BCP-47 tag as clients send them: "en", "en-GB", "pt_BR", "zh-Hant-TW".
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$")
 
@@ -190,7 +189,7 @@ async def create_from_text(
         tenant_id=principal.tenant_id,
         encounter_id=encounter.id,
         source="text",
-        status="completed",
+        status=COMPLETED,
         language=language,
         duration_ms=duration_ms,
         text=text,

@@ -1,15 +1,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from scribe.db import Base, Encrypted, IdMixin, TimestampMixin, utcnow
+from scribe.db import Base, Encrypted, EnumText, IdMixin, TimestampMixin, utcnow
 
-PENDING = "pending"
-DELIVERED = "delivered"
-FAILED = "failed"
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+PENDING, DELIVERED = DeliveryStatus.PENDING, DeliveryStatus.DELIVERED
+FAILED = DeliveryStatus.FAILED
 
 
 class WebhookSecret(IdMixin, Base):
@@ -37,7 +44,9 @@ class WebhookDelivery(IdMixin, TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(64))
     # The JSON text signed and sent on every try, serialised once so the bytes never change.
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        EnumText(DeliveryStatus, 16), default=PENDING, index=True
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
     last_status_code: Mapped[int | None] = mapped_column(Integer, default=None)

@@ -11,7 +11,7 @@ import pytest
 from scribe.jobs.models import Job
 from scribe.recordings.models import Recording
 from scribe.runtime import Runtime
-from scribe.transcripts.models import Transcript
+from scribe.transcripts.models import Transcript, TranscriptStatus
 from tests.api.corti.conftest import Corti, assert_error
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -127,7 +127,7 @@ class TestSynchronous:
         # Put the row back where a running job leaves it: processing, 37 % of the audio done.
         async with runtime.sessionmaker() as session:
             transcript = await session.get_one(Transcript, body["id"])
-            transcript.status = "processing"
+            transcript.status = TranscriptStatus.PROCESSING
             job = await session.get_one(Job, transcript.meta["job_id"])
             job.progress = 0.37
             await session.commit()

@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from scribe.async_requests.models import AsyncRequest
+from scribe.async_requests.models import AsyncRequest, RequestStatus
 from scribe.clinical import catalogue
 from scribe.jobs.models import Job
 from scribe.webhooks.models import WebhookAttempt
@@ -96,7 +96,7 @@ class TestSuccess:
         # Put the rows back where a running job leaves them: 45 % done.
         async with nabla.runtime.sessionmaker() as session:
             request = await session.get_one(AsyncRequest, accepted["request_id"].lower())
-            request.status, request.result = "processing", None
+            request.status, request.result = RequestStatus.PROCESSING, None
             job = await session.get_one(Job, request.job_id)
             job.progress = 0.45
             await session.commit()

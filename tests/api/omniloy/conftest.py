@@ -57,7 +57,7 @@ def user(content: str) -> dict[str, str]:
 
 
 def run_body(
-    thread_id: str, *messages: dict[str, str] | str, **configurable: Any
+    thread_id: str, *messages: dict[str, Any] | str, **configurable: Any
 ) -> dict[str, Any]:
     """A run request; bare strings become user messages."""
     msgs = [user(m) if isinstance(m, str) else m for m in messages]

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Omniloy
+    from tests.api.omniloy.conftest import Omniloy
 
 NOTES = "/v1/clinical-notes"
 NOTE_FIELDS = {

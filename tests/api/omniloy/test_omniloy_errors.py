@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import ClientFactory, Omniloy
+    from tests.api.omniloy.conftest import ClientFactory, Omniloy
 
 THREADS = "/v1/lang-graph/threads"
 MARKER = "Zyxwvut Quillfeather reports crushing chest pain radiating to the jaw"

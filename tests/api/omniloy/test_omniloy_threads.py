@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import ClientFactory, Omniloy
+    from tests.api.omniloy.conftest import ClientFactory, Omniloy
 
 THREADS = "/v1/lang-graph/threads"
 RUN_FIELDS = {

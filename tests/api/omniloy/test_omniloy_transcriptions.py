@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import ClientFactory, Omniloy
+    from tests.api.omniloy.conftest import ClientFactory, Omniloy
 
 CREATE = "/v1/transcriptions/create"
 

@@ -1,0 +1,212 @@
+"""The layering rules of docs/architecture.md, checked on the source tree.
+
+Each rule walks the syntax trees of ``src/scribe``. Where a rule is not yet met everywhere, the
+places that still break it are listed by name in ``PENDING``; a listed place that no longer breaks
+the rule fails the test too, so the list can only shrink.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "scribe"
+
+# The composition root wires every layer together, so it alone may import everything
+# (models.py is its table registry, for Alembic and the tenant purge).
+COMPOSITION_ROOT = {"main.py", "cli.py", "runtime.py", "tasks.py", "models.py"}
+
+# Places that break a rule today, by rule; each names the issue-16 item that removes it.
+PENDING: dict[str, set[str]] = {
+    "session_in_api": {
+        "api/corti/stream.py",  # live stream commits its own transcript (item 1)
+        "api/clinia/streaming.py",  # summary stream commits between sections (item 1)
+        "api/nabla/workflow.py",  # builds Transcript rows (items 1, 3)
+        "api/nabla/tasks.py",  # the copied transcription pipeline (issue 15)
+    },
+    "rows_in_api": {
+        "api/nabla/workflow.py",
+    },
+    "concrete_provider_checks": {
+        "transcripts/service.py",  # asks for the Whisper adapter (item 2)
+        "api/corti/stream.py",
+        "coding/service.py",
+        "jobs/metrics_server.py",
+    },
+    "core_imports_api": {
+        "middleware.py",  # dialect prefixes and error shapes (item 8)
+    },
+    "import_cycles": set(),
+}
+
+
+@dataclass(frozen=True)
+class Module:
+    path: str  # relative to src/scribe
+    tree: ast.Module
+
+    @property
+    def package(self) -> str:
+        return self.path.split("/", 1)[0].removesuffix(".py")
+
+
+@cache
+def modules() -> tuple[Module, ...]:
+    found = []
+    for file in sorted(SRC.rglob("*.py")):
+        rel = file.relative_to(SRC).as_posix()
+        found.append(Module(rel, ast.parse(file.read_text(), filename=rel)))
+    return tuple(found)
+
+
+def imported(module: Module) -> Iterator[str]:
+    """Every ``scribe.…`` module imported, wherever the import stands (TYPE_CHECKING too)."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "scribe":
+                yield from (f"scribe.{alias.name}" for alias in node.names)
+            else:
+                yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def orm_classes() -> set[str]:
+    """Names of the ORM models (classes deriving from the declarative ``Base``)."""
+    names = set()
+    for module in modules():
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.ClassDef):
+                bases = {b.id for b in node.bases if isinstance(b, ast.Name)}
+                if bases & {"Base", "TenantOwned", "Timestamped"}:
+                    names.add(node.name)
+    return names
+
+
+def calls_on_session(module: Module) -> bool:
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Attribute) and node.attr in SESSION_METHODS:
+            target = node.value
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name == "session":
+                return True
+    return False
+
+
+SESSION_METHODS = {"add", "execute", "scalar", "scalars", "get", "flush", "delete", "commit"}
+
+
+def builds_rows(module: Module, rows: set[str]) -> bool:
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in rows
+        for node in ast.walk(module.tree)
+    )
+
+
+def concrete_provider_check(module: Module) -> bool:
+    """An ``isinstance`` against a class from ``scribe.providers`` (ask a Protocol instead)."""
+    provider_names = set()
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scribe.providers"):
+            provider_names |= {a.asname or a.name for a in node.names}
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance":
+            classes = node.args[1]
+            names = classes.elts if isinstance(classes, ast.Tuple) else [classes]
+            if any(getattr(n, "id", None) in provider_names for n in names):
+                return True
+    return False
+
+
+def violations(rule: str) -> set[str]:
+    if rule == "session_in_api":
+        return {m.path for m in modules() if m.package == "api" and calls_on_session(m)}
+    if rule == "rows_in_api":
+        rows = orm_classes()
+        return {m.path for m in modules() if m.package == "api" and builds_rows(m, rows)}
+    if rule == "concrete_provider_checks":
+        return {
+            m.path for m in modules() if m.package != "providers" and concrete_provider_check(m)
+        }
+    if rule == "core_imports_api":
+        return {
+            m.path
+            for m in modules()
+            if m.package != "api"
+            and m.path not in COMPOSITION_ROOT
+            and any(name.startswith("scribe.api") for name in imported(m))
+        }
+    if rule == "import_cycles":
+        return {" → ".join(sorted(c)) for c in package_cycles()}
+    raise AssertionError(rule)
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Top-level package → the top-level packages it imports (the composition root left out)."""
+    graph: dict[str, set[str]] = {}
+    for module in modules():
+        if module.path in COMPOSITION_ROOT:
+            continue
+        targets = graph.setdefault(module.package, set())
+        for name in imported(module):
+            parts = name.split(".")
+            if parts[0] == "scribe" and len(parts) > 1 and parts[1] != module.package:
+                if (SRC / parts[1]).is_dir() or (SRC / f"{parts[1]}.py").exists():
+                    if f"{parts[1]}.py" not in COMPOSITION_ROOT:
+                        targets.add(parts[1])
+    return graph
+
+
+def package_cycles() -> list[set[str]]:
+    """Strongly connected components of more than one package (Tarjan)."""
+    graph = package_graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(component)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+@pytest.mark.parametrize("rule", sorted(PENDING))
+def test_rule_holds_outside_the_pending_list(rule: str) -> None:
+    broken = violations(rule)
+    assert broken - PENDING[rule] == set(), f"{rule} is broken by new code"
+    assert PENDING[rule] - broken == set(), f"{rule}: fixed places must leave PENDING"
+
+
+def test_statuses_are_enums_not_bare_strings() -> None:
+    pattern = re.compile(r"\bstatus: Mapped\[str\]")
+    bare = [m.path for m in modules() if pattern.search(ast.unparse(m.tree))]
+    assert bare == []
