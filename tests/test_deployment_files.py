@@ -84,3 +84,11 @@ def test_settings_read_nested_and_comma_separated_values(
     assert settings.sqlalchemy_url == "postgresql+asyncpg://u:p@db:5432/scribe"
     assert settings.libpq_url == "postgresql://u:p@db:5432/scribe"
     assert settings.job_backend == "procrastinate"
+
+
+def test_the_image_runs_as_a_non_root_user_owning_only_the_data_dir() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    users = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert users == ["10001:10001"]  # the last USER wins: it must not be root
+    assert "chown 10001:10001 /data" in dockerfile
+    assert "chmod 0700 /data" in dockerfile

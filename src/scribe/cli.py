@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     create = keys.add_parser("create", help="create an API key (and the tenant if new)")
     create.add_argument("--tenant", required=True)
     create.set_defaults(func=_keys_create)
+    revoke = keys.add_parser(
+        "revoke", help="revoke an API key; its login tokens stop working at once"
+    )
+    revoke.add_argument("--client-id", required=True)
+    revoke.set_defaults(func=_keys_revoke)
     vocabulary = commands.add_parser(
         "vocabulary", help="terms speech recognition favours for a tenant"
     ).add_subparsers(required=True)
@@ -223,6 +228,7 @@ def alembic_config(settings: Settings) -> Config:
     config = Config(str(ini)) if ini.exists() else Config()
     config.set_main_option("script_location", str(root / "migrations"))
     config.attributes["sqlalchemy_url"] = settings.sqlalchemy_url
+    config.attributes["settings"] = settings
     config.attributes["configure_logging"] = False
     return config
 
@@ -230,7 +236,9 @@ def alembic_config(settings: Settings) -> Config:
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     from alembic import command
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from scribe.private import secure_data_dir
+
+    secure_data_dir(settings.data_dir, settings.sqlalchemy_url)
     command.upgrade(alembic_config(settings), args.revision)
     print(f"database at revision {args.revision}")
     return 0
@@ -242,6 +250,16 @@ def _keys_create(settings: Settings, args: argparse.Namespace) -> int:
     issued = asyncio.run(_in_session(settings, lambda s: service.create_key(s, args.tenant)))
     print(f"client_id={issued.client_id}")
     print(f"api_key={issued.api_key}")
+    return 0
+
+
+def _keys_revoke(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe.auth import service
+
+    if not asyncio.run(_in_session(settings, lambda s: service.revoke_key(s, args.client_id))):
+        print(f"scribe: no active key has client_id {args.client_id}", file=sys.stderr)
+        return 2
+    print(f"revoked client_id={args.client_id}")
     return 0
 
 
@@ -281,8 +299,9 @@ def _webhooks_secret(settings: Settings, args: argparse.Namespace) -> int:
 async def _in_session(settings: Settings, work: Callable[[Any], Awaitable[_T]]) -> _T:
     """Run one unit of work in a session against the configured database, and commit it."""
     from scribe.db import create_engine, create_sessionmaker
+    from scribe.secretbox import box_for
 
-    engine = create_engine(settings.sqlalchemy_url)
+    engine = create_engine(settings.sqlalchemy_url, secrets=box_for(settings))
     try:
         async with create_sessionmaker(engine)() as session:
             result = await work(session)

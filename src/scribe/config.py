@@ -215,6 +215,8 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     # Signs the access tokens of the login routes (Corti, Invox); empty: generated into data_dir.
     token_secret: SecretStr | None = None
+    # Encrypts stored webhook secrets (any string); empty: a key generated into data_dir.
+    secret_key: SecretStr | None = None
     outbound_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool = True

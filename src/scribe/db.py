@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, MetaData, String, event
+from sqlalchemy import JSON, DateTime, MetaData, String, Text, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
+
+from scribe.secretbox import SecretBox
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -56,6 +58,30 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+class Encrypted(TypeDecorator[str]):
+    """Text stored encrypted with the engine's secret box, read back as the plain text.
+
+    The box is the engine's (``create_engine(..., secrets=box)``), so the key never sits in a
+    module constant; an engine without one refuses to read or write such a column.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else _box(dialect).encrypt(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else _box(dialect).decrypt(value)
+
+
+def _box(dialect: Dialect) -> SecretBox:
+    box: SecretBox | None = getattr(dialect, "scribe_secrets", None)
+    if box is None:
+        raise RuntimeError("this engine was built without a secret box: pass secrets=")
+    return box
 
 
 _E = TypeVar("_E", bound=StrEnum)
@@ -111,15 +137,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """Build the async engine for a SQLAlchemy URL (aiosqlite or asyncpg)."""
+def create_engine(url: str, *, echo: bool = False, secrets: SecretBox | None = None) -> AsyncEngine:
+    """Build the async engine for a SQLAlchemy URL (aiosqlite or asyncpg).
+
+    ``hide_parameters``: a statement's bound values are transcripts and notes, and SQLAlchemy
+    would otherwise copy them into every error's text (and so into tracebacks in the log).
+    ``secrets`` opens the ``Encrypted`` columns (webhook secrets); without it they are refused.
+    """
+    engine = _engine(url, echo=echo)
+    engine.sync_engine.dialect.scribe_secrets = secrets  # type: ignore[attr-defined]
+    return engine
+
+
+def _engine(url: str, *, echo: bool) -> AsyncEngine:
     if url.startswith("sqlite"):
         # SQLite has one writer: a pool of many connections only adds busy-handler sleeps (its
         # back-off reaches 100 ms), while two let a job's transaction run beside a request's.
-        engine = create_async_engine(url, echo=echo, pool_size=2, max_overflow=0)
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, pool_size=2, max_overflow=0
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

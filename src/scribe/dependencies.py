@@ -77,11 +77,13 @@ async def has_valid_token_or_key(request: Request, audience: str) -> bool:
     credential = bearer_token(request)
     if credential is None or not tokens.looks_like_token(credential):
         return await is_valid_key(request, credential)
+    runtime = get_runtime(request)
     try:
-        tokens.verify(get_runtime(request).token_secret, credential, audience=audience)
+        claims = tokens.verify(runtime.token_secret, credential, audience=audience)
     except tokens.InvalidTokenError:
         return False
-    return True
+    async with runtime.sessionmaker() as session:
+        return await tokens.live_principal(session, claims) is not None
 
 
 async def bearer_principal(request: Request, session: SessionDep) -> Principal:

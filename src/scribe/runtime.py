@@ -23,10 +23,12 @@ from scribe.jobs import procrastinate_app, runner
 from scribe.jobs import service as job_service
 from scribe.jobs.queue import InProcessQueue, JobQueue, ProcrastinateQueue
 from scribe.metrics import Metrics
+from scribe.private import secure_data_dir
 from scribe.providers.asr import ManagedRecognizer, build_recognizer
 from scribe.providers.llm import build_text_provider
 from scribe.providers.llm.base import TextProvider
 from scribe.retention import sweeper
+from scribe.secretbox import box_for
 from scribe.storage import BlobStore
 
 logger = logging.getLogger(__name__)
@@ -50,8 +52,8 @@ class Runtime:
 @asynccontextmanager
 async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[Runtime]:
     """Build the runtime; with ``run_jobs`` this process also executes jobs."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(settings.sqlalchemy_url)
+    secure_data_dir(settings.data_dir, settings.sqlalchemy_url)
+    engine = create_engine(settings.sqlalchemy_url, secrets=box_for(settings))
     runtime = Runtime(
         settings=settings,
         engine=engine,

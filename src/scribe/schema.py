@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, make_url
 
 from scribe.config import Settings
+from scribe.private import secure_data_dir
 
 # Any fixed 64-bit number: replicas starting together take it in turn around the migration.
 _ADVISORY_LOCK = 0x5C71BE
@@ -25,7 +26,7 @@ class SchemaOutOfDateError(Exception):
 
 def ensure_schema(settings: Settings, config: Config) -> None:
     """Migrate to head when allowed (SQLite, or SCRIBE_AUTO_MIGRATE); else raise if behind."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings.data_dir, settings.sqlalchemy_url)
     head = ScriptDirectory.from_config(config).get_current_head()
     if _current(settings) == head:
         return
@@ -46,7 +47,7 @@ def _sync_url(settings: Settings) -> str:
 
 
 def _current(settings: Settings) -> str | None:
-    engine = create_engine(_sync_url(settings))
+    engine = create_engine(_sync_url(settings), hide_parameters=True)
     try:
         with engine.connect() as connection:
             return _revision(connection)
@@ -66,7 +67,7 @@ def _migration_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
         return
-    engine = create_engine(_sync_url(settings))
+    engine = create_engine(_sync_url(settings), hide_parameters=True)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _ADVISORY_LOCK})

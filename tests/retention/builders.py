@@ -18,6 +18,8 @@ from scribe.notes.models import Note
 from scribe.recordings.models import Recording
 from scribe.runtime import Runtime
 from scribe.transcripts.models import Transcript, TranscriptSegment
+from scribe.webhooks import service as webhook_service
+from scribe.webhooks.models import WebhookDelivery
 
 AUDIO = b"RIFF" + bytes(2044)
 
@@ -150,6 +152,28 @@ async def nabla_request(
         session.add(request)
         await session.commit()
     return request.id
+
+
+async def callback(runtime: Runtime, request_id: str, *, status: str) -> str:
+    """The stored callback of a Nabla request: its body is the request's answer.
+
+    Stored without a job to send it, so nothing tries the (unreachable) address.
+    """
+    async with runtime.sessionmaker() as session:
+        request = await session.get_one(AsyncRequest, request_id)
+        delivery = WebhookDelivery(
+            id=new_id(),
+            tenant_id=request.tenant_id,
+            url="http://127.0.0.1:9/hook",
+            kind="listen",
+            body=webhook_service.serialise(request.result),
+            status=status,
+            next_attempt_at=utcnow() if status == "pending" else None,
+        )
+        session.add(delivery)
+        request.delivery_id = delivery.id
+        await session.commit()
+    return delivery.id
 
 
 async def note(runtime: Runtime, tenant_id: str, transcript_id: str) -> str:

@@ -18,6 +18,7 @@ from scribe.retention import service, sweeper
 from scribe.retention.service import Policy, SweepCounts
 from scribe.runtime import Runtime
 from scribe.transcripts.models import Transcript, TranscriptSegment
+from scribe.webhooks.models import WebhookDelivery
 from tests.retention import builders
 from tests.retention.builders import AUDIO
 
@@ -141,6 +142,47 @@ class TestTranscripts:
         # Nabla's stored callback body quotes the transcript: it goes when transcripts go.
         assert (request.result is None) is delete_transcripts
         assert request.status == "succeeded"
+
+    @pytest.mark.parametrize("delete_transcripts", [False, True])
+    async def test_callback_bodies_quoting_the_transcript_follow_the_transcripts(
+        self, runtime: Runtime, delete_transcripts: bool
+    ) -> None:
+        tenant_id, _ = await builders.tenant(runtime)
+        audio = await builders.audio(runtime, tenant_id, age_days=400, job=None)
+        sent, pending = [
+            await builders.nabla_request(
+                runtime, tenant_id, audio.recording_id, "succeeded", finished=builders.days_ago(40)
+            )
+            for _ in "ab"
+        ]
+        delivered = await builders.callback(runtime, sent, status="delivered")
+        retrying = await builders.callback(runtime, pending, status="pending")
+        elsewhere = await builders.audio(runtime, tenant_id, age_days=5, job=None)
+        recent = await builders.nabla_request(
+            runtime, tenant_id, elsewhere.recording_id, "succeeded"
+        )
+        kept = await builders.callback(runtime, recent, status="delivered")
+
+        policy = Policy(30, delete_transcripts=delete_transcripts, tenant_id=tenant_id)
+        assert (await sweep(runtime, policy)).recordings == 1
+
+        async with runtime.sessionmaker() as session:
+            rows = {
+                row.id: row
+                for row in await session.scalars(
+                    select(WebhookDelivery).where(WebhookDelivery.tenant_id == tenant_id)
+                )
+            }
+        assert "knee pain" in rows[kept].body
+        assert rows[kept].status == "delivered"
+        if not delete_transcripts:
+            assert all("knee pain" in row.body for row in rows.values())
+            return
+        assert rows[delivered].body == rows[retrying].body == ""
+        assert rows[delivered].status == "delivered"
+        # A callback that was still to be retried is not sent empty: it fails, saying why.
+        assert (rows[retrying].status, rows[retrying].next_attempt_at) == ("failed", None)
+        assert rows[retrying].last_error == "body deleted by retention"
 
 
 class TestSafety:

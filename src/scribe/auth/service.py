@@ -8,10 +8,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth.models import ApiCredential, AuditRecord, Tenant
+from scribe.db import utcnow
 
 KEY_PREFIX = "sk_"
 
@@ -84,6 +85,32 @@ async def create_key(
     session.add(credential)
     await session.flush()
     return IssuedKey(client_id=credential.client_id, api_key=key, tenant_name=tenant.name)
+
+
+async def revoke_key(session: AsyncSession, client_id: str) -> bool:
+    """Revoke a key by its client id; False when no unrevoked key has it.
+
+    Its login tokens (Corti, Invox) stop at once; the key itself within the principal cache's
+    TTL on a server that has just used it.
+    """
+    revoked = await session.scalar(
+        update(ApiCredential)
+        .where(ApiCredential.client_id == client_id, ApiCredential.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .returning(ApiCredential.tenant_id)
+    )
+    if revoked is None:
+        return False
+    record_audit(
+        session,
+        tenant_id=revoked,
+        action="key.revoke",
+        outcome="success",
+        actor="scribe-cli",
+        resource_ids={"client_id": client_id},
+    )
+    await session.flush()
+    return True
 
 
 async def authenticate(session: AsyncSession, api_key: str) -> Principal | None:

@@ -5,20 +5,28 @@ and credential; every API replica verifies it with the same secret::
 
     token = issue(secret, principal, ttl_seconds=300, audience="corti")
     claims = verify(secret, token, audience="corti")  # TokenClaims(client_id=..., tenant_id=...)
+    principal = await live_principal(session, claims)  # None once the key is revoked or purged
+
+A signature only says the token was issued; ``live_principal`` says its credential still stands,
+so revoking a key (or purging its tenant) ends every token issued for it at once, on every
+replica, without a list of issued tokens.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from scribe.auth.models import ApiCredential, Tenant
 from scribe.auth.service import Principal
+from scribe.private import generated_secret
 
 ALGORITHM = "HS256"
 ISSUER = "scribe"
@@ -30,6 +38,7 @@ class TokenClaims:
     tenant_id: str
     tenant_name: str
     expires_at: int
+    issued_at: int = 0
 
 
 class InvalidTokenError(Exception):
@@ -70,9 +79,32 @@ def verify(secret: bytes, token: str, *, audience: str) -> TokenClaims:
             tenant_id=str(claims["tid"]),
             tenant_name=str(claims["tenant"]),
             expires_at=int(claims["exp"]),
+            issued_at=int(claims.get("iat", 0)),
         )
     except (jwt.PyJWTError, KeyError) as exc:
         raise InvalidTokenError(type(exc).__name__) from exc
+
+
+async def live_principal(session: AsyncSession, claims: TokenClaims) -> Principal | None:
+    """The token's principal while its credential stands: not revoked, not purged, not newer.
+
+    A credential made after the token (a key re-created under the same client id after a purge)
+    does not revive it. One indexed lookup per request, never cached: "at once" means at once.
+    """
+    row = (
+        await session.execute(
+            select(ApiCredential.created_at, Tenant.name)
+            .join(Tenant, Tenant.id == ApiCredential.tenant_id)
+            .where(
+                ApiCredential.client_id == claims.client_id,
+                ApiCredential.tenant_id == claims.tenant_id,
+                ApiCredential.revoked_at.is_(None),
+            )
+        )
+    ).first()
+    if row is None or int(row.created_at.timestamp()) > claims.issued_at:
+        return None
+    return Principal(tenant_id=claims.tenant_id, tenant_name=row.name, client_id=claims.client_id)
 
 
 def load_secret(configured: str | None, data_dir: Path) -> bytes:
@@ -84,17 +116,4 @@ def load_secret(configured: str | None, data_dir: Path) -> bytes:
     if configured:
         # Hashed, so that a short configured value still makes a full-length HMAC key.
         return hashlib.sha256(configured.encode()).digest()
-    path = data_dir / "token-secret"
-    if not path.exists():
-        # Unique per process: replicas in containers all run as pid 1 on the shared volume.
-        draft = path.with_name(f".token-secret.{os.getpid()}.{secrets.token_hex(8)}")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-        try:
-            os.link(draft, path)  # atomic: a process that lost the race uses the winner's
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return path.read_text().strip().encode()
+    return generated_secret(data_dir / "token-secret", lambda: secrets.token_urlsafe(48)).encode()

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    case,
     delete,
     exists,
     func,
@@ -41,6 +42,9 @@ from scribe.jobs.models import TERMINAL, Job
 from scribe.recordings.models import Recording
 from scribe.storage import BlobStore
 from scribe.transcripts.models import Transcript, TranscriptStatus
+from scribe.webhooks.models import FAILED as DELIVERY_FAILED
+from scribe.webhooks.models import PENDING as DELIVERY_PENDING
+from scribe.webhooks.models import WebhookDelivery
 
 ACTOR = "scribe-retention"
 SWEEP_ACTION = "retention.sweep"
@@ -184,7 +188,8 @@ async def _delete_transcripts_of(session: AsyncSession, recording_ids: list[str]
     """Delete the finished transcripts made from these recordings; their tenants, one per row.
 
     Answers stored for Nabla's polling route quote the transcript: they are cleared too (the
-    request keeps its status; the note itself stays with the other notes).
+    request keeps its status; the note itself stays with the other notes), and so are the
+    bodies of their callbacks (job results hold ids and counts only).
     """
     await session.execute(
         update(AsyncRequest)
@@ -192,6 +197,7 @@ async def _delete_transcripts_of(session: AsyncSession, recording_ids: list[str]
         .values(result=None)
         .execution_options(synchronize_session=False)
     )
+    await _clear_callback_bodies(session, recording_ids)
     rows = await session.execute(
         delete(Transcript)
         .where(
@@ -202,6 +208,31 @@ async def _delete_transcripts_of(session: AsyncSession, recording_ids: list[str]
         .execution_options(synchronize_session=False)
     )
     return list(rows.scalars())
+
+
+async def _clear_callback_bodies(session: AsyncSession, recording_ids: list[str]) -> None:
+    """Empty the stored bodies of callbacks made for requests on these recordings.
+
+    A callback still pending (a sweep only reaches audio days after its request finished, so
+    only with a retention shorter than the retry schedule) fails rather than send an empty body.
+    """
+    deliveries = select(AsyncRequest.delivery_id).where(
+        AsyncRequest.recording_id.in_(recording_ids), AsyncRequest.delivery_id.is_not(None)
+    )
+    pending = WebhookDelivery.status == DELIVERY_PENDING
+    await session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(deliveries))
+        .values(
+            body="",
+            status=case((pending, DELIVERY_FAILED), else_=WebhookDelivery.status),
+            next_attempt_at=case((pending, None), else_=WebhookDelivery.next_attempt_at),
+            last_error=case(
+                (pending, "body deleted by retention"), else_=WebhookDelivery.last_error
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _audit_sweep(

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from scribe.db import Base, EnumText, IdMixin, TimestampMixin, utcnow
+from scribe.db import Base, Encrypted, EnumText, IdMixin, TimestampMixin, utcnow
 
 
 class DeliveryStatus(StrEnum):
@@ -22,13 +22,14 @@ FAILED = DeliveryStatus.FAILED
 class WebhookSecret(IdMixin, Base):
     """The key a tenant's callbacks are signed with; only the unrevoked one is used.
 
-    Stored as given, not hashed: it is a shared HMAC key the tenant must be able to read back.
+    Not hashed: it is a shared HMAC key every callback is signed with and the tenant reads
+    back. Encrypted at rest instead (``scribe.secretbox``); the attribute is the plain secret.
     """
 
     __tablename__ = "webhook_secret"
 
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
-    secret: Mapped[str] = mapped_column(String(128))
+    secret: Mapped[str] = mapped_column(Encrypted())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 

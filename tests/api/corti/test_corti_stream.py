@@ -20,6 +20,8 @@ from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from scribe.auth import service as auth_service
+from scribe.runtime import Runtime
 from tests.api.corti.conftest import AUDIO, Corti
 
 CONFIG = {
@@ -194,6 +196,18 @@ class TestAccess:
         interaction = await corti.create_interaction()
         with pytest.raises(InvalidStatus) as refused:
             await connect(url(wss, corti, interaction["interactionId"], "Bearer a.b.c"))
+        assert refused.value.response.status_code == 403
+
+    async def test_a_revoked_key_s_token_is_refused_at_once(
+        self, wss: str, corti: Corti, runtime: Runtime
+    ) -> None:
+        interaction = (await corti.create_interaction())["interactionId"]
+        await (await connect(url(wss, corti, interaction))).close()  # the token works
+        async with runtime.sessionmaker() as session:
+            assert await auth_service.revoke_key(session, corti.key.client_id)
+            await session.commit()
+        with pytest.raises(InvalidStatus) as refused:
+            await connect(url(wss, corti, interaction))
         assert refused.value.response.status_code == 403
 
     async def test_other_tenant_and_unknown_ids_are_refused(

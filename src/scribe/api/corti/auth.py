@@ -125,7 +125,7 @@ async def corti_principal(
     """The caller, from a login token or an API key; Tenant-Name, when sent, must match."""
     token = bearer_token(request)
     if token is not None and tokens.looks_like_token(token):
-        principal = _from_token(request, token)
+        principal = await _from_token(request, session, token)
     else:
         principal = await bearer_principal(request, session)
     if tenant_name is not None and tenant_name.strip() != principal.tenant_name:
@@ -134,14 +134,15 @@ async def corti_principal(
     return principal
 
 
-def _from_token(request: Request, token: str) -> Principal:
+async def _from_token(request: Request, session: SessionDep, token: str) -> Principal:
     try:
         claims = tokens.verify(get_runtime(request).token_secret, token, audience=AUDIENCE)
     except tokens.InvalidTokenError as exc:
         raise UnauthorizedError("Invalid or expired token", code="invalid_token") from exc
-    return Principal(
-        tenant_id=claims.tenant_id, tenant_name=claims.tenant_name, client_id=claims.client_id
-    )
+    principal = await tokens.live_principal(session, claims)
+    if principal is None:
+        raise UnauthorizedError("Invalid or expired token", code="invalid_token")
+    return principal
 
 
 async def has_valid_credentials(request: Request) -> bool:

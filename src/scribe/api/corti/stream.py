@@ -107,9 +107,7 @@ async def _principal(runtime: Runtime, session: Any, token: str) -> Principal | 
         claims = tokens.verify(runtime.token_secret, token, audience="corti")
     except tokens.InvalidTokenError:
         return None
-    return Principal(
-        tenant_id=claims.tenant_id, tenant_name=claims.tenant_name, client_id=claims.client_id
-    )
+    return await tokens.live_principal(session, claims)
 
 
 Configured = tuple[StreamConfiguration, Any, dict[str, Any]]

@@ -65,14 +65,14 @@ async def invox_principal(request: Request, session: SessionDep) -> Principal:
     """The caller, from an access token or a plain API key."""
     token = bearer_token(request)
     if token is not None and tokens.looks_like_token(token):
-        principal = _from_token(request, token)
+        principal = await _from_token(request, session, token)
     else:
         principal = await bearer_principal(request, session)
     request.state.principal = principal
     return principal
 
 
-def _from_token(request: Request, token: str) -> Principal:
+async def _from_token(request: Request, session: SessionDep, token: str) -> Principal:
     secret = get_runtime(request).token_secret
     try:
         claims = tokens.verify(secret, token, audience=AUDIENCE)
@@ -80,9 +80,10 @@ def _from_token(request: Request, token: str) -> Principal:
         if _issued_elsewhere(secret, token):
             raise ForbiddenError("This credential is not allowed to consume this service") from exc
         raise UnauthorizedError("Invalid or expired token") from exc
-    return Principal(
-        tenant_id=claims.tenant_id, tenant_name=claims.tenant_name, client_id=claims.client_id
-    )
+    principal = await tokens.live_principal(session, claims)
+    if principal is None:
+        raise UnauthorizedError("Invalid or expired token")
+    return principal
 
 
 def _issued_elsewhere(secret: bytes, token: str) -> bool:
