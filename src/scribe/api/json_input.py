@@ -31,6 +31,9 @@ MAX_DEPTH = 64
 # Characters of one number literal: past any real value, before int() gets slow (or refuses
 # past 4,300 digits).
 MAX_NUMBER_CHARS = 100
+# Of one key, when an error names where it is.
+MAX_KEY_CHARS = 64
+Path = tuple[str | int, ...]
 
 
 class InvalidJSONError(json.JSONDecodeError):
@@ -57,31 +60,53 @@ def loads(raw: bytes | str) -> Any:
 
 
 def check(value: Any) -> None:
-    """Refuse a parsed JSON value holding unstorable text, a non-finite number or deep nesting."""
-    pending: list[tuple[Any, int]] = [(value, 0)]
+    """Refuse a parsed JSON value holding unstorable text, a non-finite number or deep nesting.
+
+    The error names where (``at bundle.entry[2].resource``), never what was there.
+    """
+    pending: list[tuple[Any, Path]] = [(value, ())]
     while pending:
-        item, depth = pending.pop()
+        item, path = pending.pop()
         if isinstance(item, str):
-            _check_text(item)
+            _check_text(item, path)
         elif isinstance(item, float) and not math.isfinite(item):
-            raise InvalidJSONError("numbers must be finite (no NaN or Infinity)")
-        elif isinstance(item, dict | list):
-            if depth >= MAX_DEPTH:
-                raise InvalidJSONError(f"nested deeper than {MAX_DEPTH} levels")
-            if isinstance(item, dict):
-                for key in item:
-                    _check_text(key)
-            children = item.values() if isinstance(item, dict) else item
-            pending.extend((child, depth + 1) for child in children)
+            raise InvalidJSONError(f"numbers must be finite (no NaN or Infinity){_at(path)}")
+        elif isinstance(item, dict):
+            _check_depth(path)
+            for key, child in item.items():
+                _check_text(key, path)
+                pending.append((child, (*path, key)))
+        elif isinstance(item, list):
+            _check_depth(path)
+            pending.extend((child, (*path, index)) for index, child in enumerate(item))
 
 
-def _check_text(text: str) -> None:
-    # The common case (plain ASCII without control characters) costs one C-level scan.
+def _check_depth(path: Path) -> None:
+    if len(path) >= MAX_DEPTH:
+        raise InvalidJSONError(f"nested deeper than {MAX_DEPTH} levels")
+
+
+def _check_text(text: str, path: Path) -> None:
+    # The common case (plain ASCII without NUL) costs two C-level scans.
     if text.isascii() and "\x00" not in text:
         return
     problem = text_problem(text)
     if problem is not None:
-        raise InvalidJSONError(f"strings {problem}")
+        raise InvalidJSONError(f"strings {problem}{_at(path)}")
+
+
+def _at(path: Path) -> str:
+    """`` (at a.b[0])`` for the error message; keys are cut short and cleaned of bad text."""
+    if not path:
+        return ""
+    parts = []
+    for step in path[:MAX_DEPTH]:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+        else:
+            name = step[:MAX_KEY_CHARS] if text_problem(step) is None else "?"
+            parts.append(f".{name}" if parts else name)
+    return f" (at {''.join(parts)})"
 
 
 def _integer(literal: str) -> int:
