@@ -7,6 +7,7 @@ was a 500 on both databases. Every case runs on both.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -148,6 +149,8 @@ class TestFactsAndDocuments:
             body["context"] = [{"type": "facts", "data": [{"text": PLACE, "group": "history"}]}]
         elif where == "context":
             body["context"] = [{"type": "transcript", "data": {"text": PLACE}}]
+            # A whole visit around the bad character, so only the character is wrong.
+            value = value.replace("knee", json.dumps(Corti.VISIT)[1:-1])
         else:
             body[where] = PLACE
         url = f"{filled.base}/documents/"
@@ -212,17 +215,19 @@ class TestUploads:
         await filled.assert_unchanged()
 
     async def test_a_nul_in_the_file_name(self, filled: Stored) -> None:
-        # httpx would write the NUL as %00; a raw client sends the byte.
+        # httpx would write the NUL as %00; a raw client sends the byte (with real audio).
+        audio = (AUDIO / "clip.mono.wav").read_bytes()
         response = await filled.corti.client.post(
             f"{filled.base}/recordings/",
-            content=form("x" * 16, 'name="file"; filename="a\x00.wav"'),
+            content=form("x" * 16, 'name="file"; filename="a\x00.wav"', audio),
             headers={"Content-Type": "multipart/form-data; boundary=" + "x" * 16},
         )
         filled.corti.assert_error(response, 400, "A0003")
         await filled.assert_unchanged()
 
 
-def form(boundary: str, disposition: str) -> bytes:
-    """A one-part multipart body with a few bytes of "audio"."""
+def form(boundary: str, disposition: str, audio: bytes = b"RIFF") -> bytes:
+    """A one-part multipart body carrying ``audio``."""
     head = f"--{boundary}\r\nContent-Disposition: form-data; {disposition}\r\n"
-    return (head + f"Content-Type: audio/wav\r\n\r\nRIFF\r\n--{boundary}--\r\n").encode()
+    head += "Content-Type: audio/wav\r\n\r\n"
+    return head.encode() + audio + f"\r\n--{boundary}--\r\n".encode()
