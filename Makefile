@@ -48,11 +48,13 @@ typecheck: install
 
 check: lint typecheck test
 
-# About 150 cases per operation and mode (a few thousand requests per dialect), with a new seed
-# each run (printed by the failing test); the suite runs a small, fixed-seed sample.
-fuzz: install  ## schemathesis against every dialect, and damaged audio, at length (SQLite)
+# About 150 cases per operation and mode (a few thousand requests per dialect and database), with
+# a new seed each run (printed by the failing test); the suite runs a small, fixed-seed sample.
+# Each dialect prints its requests per database ("corti on postgresql: 3012 requests, ...").
+fuzz: install  ## schemathesis against every dialect, and damaged audio, at length (SQLite and PostgreSQL)
 	SCRIBE_FUZZ_EXAMPLES=$${SCRIBE_FUZZ_EXAMPLES:-150} SCRIBE_FUZZ_MIN_REQUESTS=$${SCRIBE_FUZZ_MIN_REQUESTS:-3000} \
 	SCRIBE_FUZZ_SEED=$${SCRIBE_FUZZ_SEED:-$$(date +%s)} \
+	SCRIBE_FUZZ_AUDIO_DATABASES=$${SCRIBE_FUZZ_AUDIO_DATABASES:-sqlite,postgresql} \
 		$(BIN)/python -m pytest -q -rP tests/fuzz
 
 bench: install  ## every benchmark in bench/

@@ -1,7 +1,7 @@
 """webhook secrets encrypted at rest (Fernet, under SCRIBE_SECRET_KEY or the data dir's key file)
 
-Revision ID: 0011_webhook_secrets_encrypted
-Revises: 0010
+Revision ID: 0012_webhook_secrets_encrypted
+Revises: 0011_note_sentences
 Create Date: 2026-12-03 13:30:00+00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import context, op
 from scribe.config import Settings
 from scribe.secretbox import SecretBox, box_for
 
-revision: str = "0011_webhook_secrets_encrypted"
-down_revision: str | None = "0010"
+revision: str = "0012_webhook_secrets_encrypted"
+down_revision: str | None = "0011_note_sentences"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -7,6 +7,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import anyio
 from starlette.exceptions import HTTPException
@@ -19,6 +20,7 @@ from scribe.api.throttle import FailureThrottle, keys_of
 from scribe.auth import service as auth_service
 from scribe.auth.service import Principal
 from scribe.errors import (
+    BadRequestError,
     HeadersTooLargeError,
     PayloadTooLargeError,
     ScribeError,
@@ -125,7 +127,16 @@ class RequestContextMiddleware:
         limit = _limit_of(self.limits, scope["path"], headers)
         if declared.isdigit() and int(declared) > limit:
             return PayloadTooLargeError(_too_large(limit))
+        if _has_nul(scope):
+            return BadRequestError("The URL must not contain NUL characters (%00)")
         return None
+
+
+def _has_nul(scope: Scope) -> bool:
+    """Whether the path or query string holds a NUL, which no id or column value can contain."""
+    # The server has already percent-decoded the path; the query string is still raw bytes.
+    query = unquote_to_bytes(scope.get("query_string", b""))
+    return "\x00" in scope["path"] or b"\x00" in query
 
 
 def _limit_of(limits: EdgeLimits, path: str, headers: dict[bytes, bytes]) -> int:

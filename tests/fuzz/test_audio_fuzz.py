@@ -90,15 +90,15 @@ def far() -> Iterator[tuple[LocalServer, Far]]:
 
 
 @pytest.fixture
-async def corti(fuzz_app: FastAPI, fuzz_key: IssuedKey) -> AsyncIterator[httpx.AsyncClient]:
-    headers = await dialect_headers(fuzz_app, "corti", fuzz_key)
-    async with client_for(fuzz_app, None, **headers) as client:
+async def corti(audio_app: FastAPI, audio_key: IssuedKey) -> AsyncIterator[httpx.AsyncClient]:
+    headers = await dialect_headers(audio_app, "corti", audio_key)
+    async with client_for(audio_app, None, **headers) as client:
         yield client
 
 
 @pytest.fixture
-async def nabla(fuzz_app: FastAPI, fuzz_key: IssuedKey) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(fuzz_app, fuzz_key.api_key) as client:
+async def nabla(audio_app: FastAPI, audio_key: IssuedKey) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(audio_app, audio_key.api_key) as client:
         yield client
 
 

@@ -138,7 +138,7 @@ async def raw_bodies(
 
 @pytest.mark.parametrize("dialect", sorted(DIALECTS))
 async def test_dialect_answers_as_documented(
-    dialect: str, fuzz_app: FastAPI, fuzz_key: IssuedKey
+    dialect: str, fuzz_backend: str, fuzz_app: FastAPI, fuzz_key: IssuedKey
 ) -> None:
     headers = await dialect_headers(fuzz_app, dialect, fuzz_key)
     schema = schemathesis.openapi.from_dict(dialect_openapi(fuzz_app.openapi(), dialect))
@@ -157,8 +157,9 @@ async def test_dialect_answers_as_documented(
                 report.check(case, await send(client, case, headers))
         await raw_bodies(client, positive, headers, report)
     assert report.sent >= count
-    assert not report.failures, report.summary()
-    print(f"{dialect}: {report.sent} requests, no failed check")  # noqa: T201  (make fuzz, -rP)
+    assert not report.failures, f"{dialect} on {fuzz_backend}: {report.summary()}"
+    # make fuzz shows it (-rP): the requests each dialect got on each database.
+    print(f"{dialect} on {fuzz_backend}: {report.sent} requests, no failed check")  # noqa: T201
 
 
 def test_every_route_belongs_to_exactly_one_dialect(fuzz_app: FastAPI) -> None:

@@ -98,7 +98,9 @@ def describe_validation(errors: Sequence[Any]) -> str:
         loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "header", "path")]
         where = ".".join(loc) or "body"
         if error.get("type") == "json_invalid":
-            parts.append("Request body is not valid JSON")
+            # The parser's reason ("Expecting value", "numbers must be finite"), never the text.
+            reason = (error.get("ctx") or {}).get("error")
+            parts.append("Request body is not valid JSON" + (f": {reason}" if reason else ""))
         elif error.get("type") == "missing":
             parts.append(f"{where} is required")
         else:

@@ -16,12 +16,17 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 
 from python_multipart.exceptions import MultipartParseError
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import MAX_BOUNDARY_LENGTH, MultipartParser, parse_options_header
 
+from scribe.api.types import column_length, text_problem
 from scribe.errors import BadRequestError, ScribeError
+from scribe.recordings.models import Recording
 
 # Which part carries the file: (field name, file name or None, part content type or None).
 FilePredicate = Callable[[str, str | None, str | None], bool]
+# A file's Content-Type is stored with it (recordings, documents): it must fit the column.
+CONTENT_TYPE_CHARS = column_length(Recording.content_type)
+FILENAME_CHARS = column_length(Recording.filename)
 
 
 def boundary_of(content_type: str) -> bytes:
@@ -30,7 +35,20 @@ def boundary_of(content_type: str) -> bytes:
     boundary = options.get(b"boundary")
     if not boundary:
         raise BadRequestError("The multipart body has no boundary")
+    if len(boundary) > MAX_BOUNDARY_LENGTH:  # RFC 2046 allows 70; the parser takes 256
+        raise BadRequestError(f"The multipart boundary is over {MAX_BOUNDARY_LENGTH} characters")
     return boundary
+
+
+def check_content_type(content_type: str | None) -> str | None:
+    """A file's declared Content-Type, or a 400 when it could not be stored with the file."""
+    if content_type is None:
+        return None
+    if len(content_type) > CONTENT_TYPE_CHARS or text_problem(content_type):
+        raise BadRequestError(
+            f"The file's Content-Type must be at most {CONTENT_TYPE_CHARS} characters"
+        )
+    return content_type
 
 
 def is_multipart(content_type: str | None) -> bool:
@@ -129,12 +147,16 @@ class StreamingForm:
         _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
         name = options.get(b"name", b"").decode("utf-8", "replace")
         raw_filename = options.get(b"filename")
-        filename = raw_filename.decode("utf-8", "replace")[:512] if raw_filename else None
+        filename = (
+            raw_filename.decode("utf-8", "replace")[:FILENAME_CHARS] if raw_filename else None
+        )
+        if filename and text_problem(filename):
+            raise BadRequestError("The file name must not contain NUL characters")
         part_type = self._headers.get(b"content-type", b"").decode("latin-1").strip() or None
         if self._is_file(name, filename if raw_filename is not None else None, part_type):
             if self._state == "before":
                 self._state, self._part = "file", ""
-                self.filename, self.content_type = filename or None, part_type
+                self.filename, self.content_type = filename or None, check_content_type(part_type)
             # A second file is read and dropped.
         else:
             self._part = name
@@ -152,5 +174,8 @@ class StreamingForm:
         if self._part == "":
             self._state = "after"
         elif self._part:
-            self.fields[self._part] = self._value.decode("utf-8", "replace")
+            value = self._value.decode("utf-8", "replace")
+            if text_problem(self._part) or text_problem(value):
+                raise BadRequestError("Form fields must not contain NUL characters")
+            self.fields[self._part] = value
         self._part = None

@@ -37,6 +37,12 @@ CONFIG = {
 KNEE_SECONDS = 37
 
 
+def _config_with_language(language: str) -> dict[str, Any]:
+    config: dict[str, Any] = json.loads(json.dumps(CONFIG))
+    config["configuration"]["transcription"]["primaryLanguage"] = language
+    return config
+
+
 @pytest.fixture(scope="session")
 async def wss(app: FastAPI) -> AsyncIterator[str]:
     """ws:// base of a uvicorn server serving the suite's app."""
@@ -166,6 +172,11 @@ class TestProtocolErrors:
             (json.dumps({"type": "flush"}), "CONFIG_MISSING"),
             ("not json", "CONFIG_MISSING"),
             (json.dumps({"type": "config", "configuration": {"mode": {}}}), "CONFIG_DENIED"),
+            # Issue 14: JSON the server does not take is a refused config, not a crash.
+            ("[" * 100_000 + "]" * 100_000, "CONFIG_MISSING"),
+            ('{"type": "config", "configuration": NaN}', "CONFIG_MISSING"),
+            ('{"type": "config\\u0000", "configuration": {}}', "CONFIG_MISSING"),
+            (json.dumps(_config_with_language("e" * 33)), "CONFIG_DENIED"),
         ],
     )
     async def test_config_refused(

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
+from scribe.api import json_input
 from scribe.api.clinia.auth import PrincipalDep
 from scribe.api.clinia.errors import CliniaError
 from scribe.api.clinia.schemas import BundleIngest, IngestStarted, IngestStatus
 from scribe.api.errors import describe_validation, documented
+from scribe.api.json_input import CheckedRoute
 from scribe.api.multipart import StreamingForm, boundary_of
+from scribe.api.types import column_length
 from scribe.auth.service import Principal
 from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids, release_connection
 from scribe.errors import BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError
 from scribe.patients import documents
 from scribe.patients import service as patient_service
-from scribe.patients.models import IngestionRun
+from scribe.patients.models import IngestionRun, Patient
 from scribe.runtime import Runtime
 
 # Text fields are short (an id); this bounds what the form may hold besides the file.
 FORM_FIELD_BYTES = 64 * 1024
+PATIENT_ID_CHARS = column_length(Patient.patient_key)
 
-router = APIRouter(tags=["Clinia ingestion"])
+router = APIRouter(route_class=CheckedRoute, tags=["Clinia ingestion"])
 _FILE = {"type": "string", "format": "binary"}
 _INGEST_BODY = {
     "requestBody": {
@@ -76,9 +78,9 @@ async def _ingest_bundle(
     request: Request, session: SessionDep, runtime: Runtime, principal: Principal
 ) -> IngestionRun:
     try:
-        body = BundleIngest.model_validate(json.loads(await request.body()))
-    except (json.JSONDecodeError, UnicodeDecodeError):  # json.loads decodes bytes itself
-        raise BadRequestError("Request body is not valid JSON") from None
+        body = BundleIngest.model_validate(json_input.loads(await request.body()))
+    except json_input.InvalidJSONError as exc:
+        raise BadRequestError(f"Request body is not valid JSON: {exc.msg}") from None
     except ValidationError as exc:
         raise BadRequestError(describe_validation(exc.errors())) from None
     bundle = await patient_service.validate_bundle(body.bundle)
@@ -123,8 +125,8 @@ def _patient_key(fields: dict[str, str], *, required: bool) -> str:
     value = fields.get("patientId", "").strip()
     if not value and (required or "patientId" in fields):
         raise BadRequestError("patientId is required")
-    if len(value) > 256:
-        raise BadRequestError("patientId: at most 256 characters")
+    if len(value) > PATIENT_ID_CHARS:
+        raise BadRequestError(f"patientId: at most {PATIENT_ID_CHARS} characters")
     return value
 
 

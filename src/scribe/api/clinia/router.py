@@ -7,11 +7,13 @@ from fastapi import APIRouter
 from scribe.api.clinia import ingest, summaries, templates
 from scribe.api.clinia.errors import CliniaError
 from scribe.api.errors import documented
+from scribe.api.json_input import CheckedRoute
 
 router = APIRouter(
+    route_class=CheckedRoute,
     responses=documented(
         CliniaError, {400: "Invalid parameters", 401: "Missing or invalid API key"}
-    )
+    ),
 )
 router.include_router(ingest.router)
 router.include_router(templates.router)

@@ -8,9 +8,17 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from scribe.api.evidence import Evidence, evidence_field
+from scribe.api.types import STORABLE, column_length
+from scribe.patients.models import Patient
 
 # Blank ids are refused like missing ones: a client that sends "" has a bug to hear about.
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+Id = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=column_length(Patient.patient_key)
+    ),
+    STORABLE,
+]
 
 
 class BundleIngest(BaseModel):

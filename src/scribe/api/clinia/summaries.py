@@ -13,11 +13,12 @@ from scribe.api.clinia.auth import PrincipalDep
 from scribe.api.clinia.errors import CliniaError
 from scribe.api.clinia.schemas import SummaryCreate, SummaryList, SummaryOut, SummarySection
 from scribe.api.errors import documented
+from scribe.api.json_input import CheckedRoute
 from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids
 from scribe.summaries import service as summary_service
 from scribe.summaries.models import Summary
 
-router = APIRouter(tags=["Clinia summaries"])
+router = APIRouter(route_class=CheckedRoute, tags=["Clinia summaries"])
 _STREAM: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"text/event-stream": {}},

@@ -8,13 +8,14 @@ from scribe.api.clinia.auth import PrincipalDep
 from scribe.api.clinia.errors import CliniaError
 from scribe.api.clinia.schemas import SummaryTemplate, TemplateList, TemplateSection
 from scribe.api.errors import documented
+from scribe.api.json_input import CheckedRoute
 from scribe.clinical.types import TemplateSpec
 from scribe.dependencies import SessionDep
 from scribe.errors import NotFoundError
 from scribe.summaries.service import FAMILY
 from scribe.templates import service as template_service
 
-router = APIRouter(tags=["Clinia summary templates"])
+router = APIRouter(route_class=CheckedRoute, tags=["Clinia summary templates"])
 _NOT_FOUND = documented(CliniaError, {404: "Unknown template"})
 
 

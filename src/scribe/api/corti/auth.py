@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from scribe.api.errors import documented
+from scribe.api.json_input import CheckedRoute
 from scribe.auth import service as auth_service
 from scribe.auth import tokens
 from scribe.auth.service import Principal
@@ -33,7 +34,7 @@ from scribe.errors import ForbiddenError, ScribeError, TooManyRequestsError, Una
 AUDIENCE = "corti"
 TOKEN_SECONDS = 300
 
-login_router = APIRouter(prefix="/realms", tags=["Corti login"])
+login_router = APIRouter(route_class=CheckedRoute, prefix="/realms", tags=["Corti login"])
 
 
 class LoginError(ScribeError):

@@ -18,12 +18,13 @@ from scribe.api.corti.schemas_documents import (
     DocumentList,
     DocumentUpdate,
 )
+from scribe.api.json_input import CheckedRoute
 from scribe.dependencies import RuntimeDep, SessionDep
 from scribe.notes import evidence as note_evidence
 from scribe.notes import service as note_service
 from scribe.notes.models import Note
 
-router = APIRouter()
+router = APIRouter(route_class=CheckedRoute)
 # Documents are written from Corti's template catalogue (keys, aliases, section keys).
 FAMILY = "corti"
 DocumentId = Annotated[str, Path(alias="documentId")]

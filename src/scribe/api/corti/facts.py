@@ -23,11 +23,12 @@ from scribe.api.corti.schemas_facts import (
     FactsCreate,
     FactUpdate,
 )
+from scribe.api.json_input import CheckedRoute
 from scribe.clinical.facts import FACT_GROUPS
 from scribe.dependencies import SessionDep
 from scribe.facts import service as fact_service
 
-router = APIRouter()
+router = APIRouter(route_class=CheckedRoute)
 
 
 @route(router, "GET", "/factgroups/", response_model=FactGroupList)

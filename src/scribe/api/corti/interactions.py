@@ -14,13 +14,14 @@ from scribe.api.corti import schemas_interactions as schemas
 from scribe.api.corti.auth import PrincipalDep
 from scribe.api.corti.dependencies import InteractionDep, valid_uuid
 from scribe.api.corti.routing import route
+from scribe.api.json_input import CheckedRoute
 from scribe.auth.service import Principal
 from scribe.dependencies import RuntimeDep, SessionDep, get_runtime, note_audit_ids
 from scribe.encounters import service as encounter_service
 from scribe.encounters.models import Encounter
 from scribe.errors import BadRequestError
 
-router = APIRouter()
+router = APIRouter(route_class=CheckedRoute)
 
 _SORT_COLUMNS: dict[str, encounter_service.SortKey] = {
     "id": "id",

@@ -12,13 +12,14 @@ from scribe.api.corti.auth import PrincipalDep
 from scribe.api.corti.dependencies import InteractionDep, valid_uuid
 from scribe.api.corti.routing import route
 from scribe.api.corti.schemas_recordings import RecordingCreated, RecordingList
+from scribe.api.json_input import CheckedRoute
 from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids, release_connection
 from scribe.recordings import service as recording_service
 from scribe.recordings.models import Recording
 from scribe.recordings.service import Limits, Upload
 from scribe.runtime import Runtime
 
-router = APIRouter()
+router = APIRouter(route_class=CheckedRoute)
 
 RecordingIdPath = Annotated[str, Path(alias="recordingId")]
 _AUDIO = {200: {"content": {"application/octet-stream": {}}, "description": "The audio"}}

@@ -28,10 +28,11 @@ from scribe import clinical
 from scribe.api import evidence as api_evidence
 from scribe.api.errors import describe_validation
 from scribe.api.evidence import Evidence, evidence_field
+from scribe.api.types import NON_BLANK, STORABLE, NonEmptyText, StrictText, column
 from scribe.clinical.types import Utterance
 from scribe.errors import BadRequestError
 from scribe.notes.evidence import Evidence as NoteEvidence
-from scribe.notes.models import Note
+from scribe.notes.models import Note, NoteSection
 from scribe.notes.service import DocumentRequest, SectionEdit, TemplateChoice
 
 Timestamp = Annotated[
@@ -43,7 +44,13 @@ Timestamp = Annotated[
         return_type=str,
     ),
 ]
-NonEmpty = Annotated[StrictStr, Field(min_length=1, pattern=r"\S")]
+NonEmpty = NonEmptyText
+SectionKey = Annotated[StrictStr, NON_BLANK, column(NoteSection.key), STORABLE]
+SectionName = Annotated[StrictStr, column(NoteSection.title), STORABLE]
+SectionTitle = Annotated[StrictStr, NON_BLANK, column(NoteSection.title), STORABLE]
+DocumentName = Annotated[StrictStr, column(Note.title), STORABLE]
+TemplateKey = Annotated[StrictStr, NON_BLANK, column(Note.template_key), STORABLE]
+Language = Annotated[StrictStr, NON_BLANK, column(Note.language), STORABLE]
 Number = StrictInt | StrictFloat
 Source = Literal["core", "system", "user"]
 
@@ -144,8 +151,8 @@ def _ms(value: int | float) -> int | None:
 
 
 class SectionOverride(Body):
-    key: NonEmpty
-    nameOverride: NonEmpty | None = None
+    key: SectionKey
+    nameOverride: SectionTitle | None = None
     writingStyleOverride: StrictStr | None = None
     formatRuleOverride: StrictStr | None = None
     additionalInstructionsOverride: StrictStr | None = None
@@ -155,9 +162,9 @@ class SectionOverride(Body):
 class DynamicTemplate(Body):
     """``sectionKeys`` (with a document name) or ``sections`` with per-section overrides."""
 
-    sectionKeys: Annotated[list[NonEmpty], Field(min_length=1, max_length=64)] | None = None
+    sectionKeys: Annotated[list[SectionKey], Field(min_length=1, max_length=64)] | None = None
     sections: Annotated[list[SectionOverride], Field(min_length=1, max_length=64)] | None = None
-    documentName: StrictStr | None = None
+    documentName: DocumentName | None = None
     additionalInstructions: StrictStr | None = None
     description: StrictStr | None = None
     additionalInstructionsOverride: StrictStr | None = None
@@ -178,10 +185,10 @@ class DynamicTemplate(Body):
 
 class DocumentCreate(Body):
     context: Any = Field()
-    templateKey: NonEmpty | None = Field(default=None, max_length=128)
+    templateKey: TemplateKey | None = None
     template: DynamicTemplate | None = None
-    name: Annotated[StrictStr, Field(max_length=512)] | None = None
-    outputLanguage: Annotated[NonEmpty, Field(max_length=35)]
+    name: DocumentName | None = None
+    outputLanguage: Language
     modelName: StrictStr | None = None
     disableGuardrails: StrictBool | None = None
     documentationMode: Literal["global_sequential", "routed_parallel"] | None = None
@@ -207,9 +214,9 @@ class DocumentCreate(Body):
 
 
 class SectionInput(Body):
-    key: NonEmpty
-    name: Annotated[StrictStr, Field(max_length=256)] | None = None
-    text: StrictStr | None = None
+    key: SectionKey
+    name: SectionName | None = None
+    text: StrictText | None = None
     sort: Annotated[StrictInt, Field(ge=0, le=10_000)] | None = None
 
     def edit(self) -> SectionEdit:
@@ -217,7 +224,7 @@ class SectionInput(Body):
 
 
 class DocumentUpdate(Body):
-    name: Annotated[StrictStr, Field(max_length=512)] | None = None
+    name: DocumentName | None = None
     sections: Annotated[list[SectionInput], Field(max_length=64)] | None = None
 
     @model_validator(mode="after")

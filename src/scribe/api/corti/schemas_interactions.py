@@ -7,10 +7,18 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, StrictStr
 
+from scribe.api.types import STORABLE, column
+from scribe.encounters.models import Encounter
+
 
 def _as_utc(value: datetime) -> datetime:
     # A time without a zone is taken as UTC, the zone Corti's API speaks.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+00:01 is before year 1 in UTC
+        raise ValueError("is outside the years 1 to 9999 in UTC") from None
 
 
 def iso(value: datetime) -> str:
@@ -20,8 +28,8 @@ def iso(value: datetime) -> str:
 
 UTCDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 Timestamp = Annotated[datetime, PlainSerializer(iso, return_type=str)]
-Text = Annotated[StrictStr, Field(max_length=512)]
-Reference = Annotated[StrictStr, Field(min_length=1, max_length=256)]
+Text = Annotated[StrictStr, column(Encounter.title), STORABLE]
+Reference = Annotated[StrictStr, Field(min_length=1), column(Encounter.identifier), STORABLE]
 EncounterStatus = Literal["planned", "in-progress", "on-hold", "completed", "cancelled", "deleted"]
 EncounterType = Literal[
     "first_consultation", "consultation", "emergency", "inpatient", "outpatient"

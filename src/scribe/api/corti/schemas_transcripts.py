@@ -10,9 +10,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
+from scribe.api.types import NON_BLANK, STORABLE, column
+from scribe.transcripts.models import Transcript as TranscriptRow
+
 ParticipantRole = Literal["doctor", "patient", "multiple"]
 TranscriptStatus = Literal["processing", "completed", "failed"]
 MAX_CHANNELS = 32
+Language = Annotated[StrictStr, NON_BLANK, column(TranscriptRow.language), STORABLE]
 
 
 class Participant(BaseModel):
@@ -26,7 +30,7 @@ class TranscriptCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     recordingId: StrictStr
-    primaryLanguage: Annotated[StrictStr, Field(min_length=1, max_length=35)]
+    primaryLanguage: Language
     isDictation: StrictBool = False
     isMultichannel: StrictBool = False
     diarize: StrictBool = False

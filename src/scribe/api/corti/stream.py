@@ -10,7 +10,6 @@ away without it: what was streamed is the clinician's record either way.
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 import time
@@ -24,6 +23,7 @@ from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
+from scribe.api import json_input
 from scribe.api.corti import stream_schemas as messages
 from scribe.api.corti.stream_schemas import StreamConfiguration
 from scribe.auth import tokens
@@ -154,8 +154,8 @@ async def _denied(websocket: WebSocket, message: dict[str, Any]) -> Configured |
 
 def _json(text: str | None) -> dict[str, Any] | None:
     try:
-        body = json.loads(text) if text else None
-    except ValueError:
+        body = json_input.loads(text) if text else None
+    except json_input.InvalidJSONError:
         return None
     return body if isinstance(body, dict) else None
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scribe.api.types import STORABLE, column
 from scribe.clinical.facts import ExtractedFact
 from scribe.facts.service import group_id
 from scribe.providers.asr.base import AsrSegment
+from scribe.transcripts.models import Transcript as TranscriptRow
+
+# The stream's language is stored with its transcript.
+Language = Annotated[str, Field(min_length=2), column(TranscriptRow.language), STORABLE]
 
 
 class _Open(BaseModel):
@@ -24,7 +29,7 @@ class Participant(_Open):
 
 
 class Transcription(_Open):
-    primaryLanguage: str = Field(min_length=2, max_length=35)
+    primaryLanguage: Language
     participants: list[Participant] = Field(default_factory=list)
 
 

@@ -21,6 +21,7 @@ from scribe.api.corti.schemas_templates import (
     TemplateList,
     languages,
 )
+from scribe.api.json_input import CheckedRoute
 from scribe.clinical import catalogue
 from scribe.clinical.types import TemplateSpec
 from scribe.dependencies import SessionDep
@@ -28,7 +29,7 @@ from scribe.errors import NotFoundError
 from scribe.templates import service as template_service
 
 FAMILY = "corti"
-router = APIRouter()
+router = APIRouter(route_class=CheckedRoute)
 Filter = Annotated[list[str] | None, Query()]
 # A template and when the tenant last changed it (None for the standard ones).
 Dated = tuple[TemplateSpec, datetime | None]

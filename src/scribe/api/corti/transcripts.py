@@ -17,6 +17,7 @@ from scribe.api.corti import schemas_transcripts as schemas
 from scribe.api.corti.auth import PrincipalDep
 from scribe.api.corti.dependencies import InteractionDep, valid_uuid
 from scribe.api.corti.routing import route
+from scribe.api.json_input import CheckedRoute
 from scribe.clinical.types import SpeakerRole
 from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids
 from scribe.encounters.models import Encounter
@@ -27,7 +28,7 @@ from scribe.runtime import Runtime
 from scribe.transcripts import service as transcript_service
 from scribe.transcripts.models import Transcript, TranscriptSegment
 
-router = APIRouter()
+router = APIRouter(route_class=CheckedRoute)
 
 TranscriptIdPath = Annotated[str, Path(alias="transcriptId")]
 _ACCEPTED: dict[int | str, dict[str, Any]] = {

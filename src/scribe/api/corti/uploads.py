@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from python_multipart.multipart import parse_options_header
 from starlette.requests import Request
 
-from scribe.api.multipart import StreamingForm, boundary_of, is_multipart
+from scribe.api.multipart import (
+    FILENAME_CHARS,
+    StreamingForm,
+    boundary_of,
+    check_content_type,
+    is_multipart,
+)
+from scribe.api.types import text_problem
+from scribe.errors import BadRequestError
 
 # Form fields before the file are read and dropped; this bounds how much of that we accept.
 MAX_BYTES_BEFORE_FILE = 1024 * 1024
@@ -34,7 +42,7 @@ async def open_upload(request: Request) -> UploadBody:
     content_type = request.headers.get("content-type")
     if not is_multipart(content_type):
         filename = _filename(request.headers.get("content-disposition", ""))
-        return UploadBody(request.stream(), content_type, filename)
+        return UploadBody(request.stream(), check_content_type(content_type), filename)
     form = StreamingForm(
         request.stream(),
         boundary_of(content_type or ""),
@@ -53,4 +61,7 @@ def _carries_file(name: str, filename: str | None, content_type: str | None) -> 
 def _filename(disposition: str) -> str | None:
     _, options = parse_options_header(disposition)
     name = options.get(b"filename")
-    return name.decode("utf-8", "replace")[:512] if name else None
+    filename = name.decode("utf-8", "replace")[:FILENAME_CHARS] if name else None
+    if filename and text_problem(filename):
+        raise BadRequestError("The file name must not contain NUL characters")
+    return filename

@@ -10,6 +10,7 @@ from scribe.api import evidence as api_evidence
 from scribe.api.errors import documented
 from scribe.api.invox import auth, schemas, service, validation, versions
 from scribe.api.invox.errors import InvoxError
+from scribe.api.json_input import CheckedRoute
 from scribe.dependencies import RuntimeDep, SessionDep
 
 _ERRORS = documented(
@@ -24,7 +25,7 @@ _ERRORS = documented(
 JsonBody = Annotated[Any, Body()]
 # Checked after the credentials: an anonymous caller learns nothing but 401.
 VersionDep = Annotated[str, Depends(versions.api_version)]
-router = APIRouter(prefix="/api/v1", tags=["Invox Medical AI services"])
+router = APIRouter(route_class=CheckedRoute, prefix="/api/v1", tags=["Invox Medical AI services"])
 
 
 @router.post("/auth/token", response_model=schemas.TokenOut, responses={401: _ERRORS[401]})

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from scribe.api.errors import documented
+from scribe.api.json_input import CheckedRoute
 from scribe.api.nabla import schemas, workflow
 from scribe.api.nabla.errors import NablaError
 from scribe.auth.service import Principal
@@ -52,7 +53,7 @@ _LISTEN_BODY = {
 }
 
 PrincipalDep = Annotated[Principal, Depends(bearer_principal)]
-router = APIRouter(tags=["Nabla Copilot"], responses=_ERRORS)
+router = APIRouter(route_class=CheckedRoute, tags=["Nabla Copilot"], responses=_ERRORS)
 
 
 @router.post(f"{BASE}/listen_async", response_model=schemas.AsyncAccepted)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from scribe.api.errors import documented
+from scribe.api.json_input import CheckedRoute
+from scribe.api.omniloy import schemas
 from scribe.api.omniloy.errors import OmniloyError
 from scribe.auth.service import Principal
 from scribe.clinical.coding import CodeAssessment
@@ -50,8 +52,8 @@ class CodifyResponse(BaseModel):
 async def codify_principal(
     request: Request,
     principal: Annotated[Principal, Depends(bearer_principal)],
-    x_doctor: Annotated[str | None, Header()] = None,
-    x_patient: Annotated[str | None, Header()] = None,
+    x_doctor: schemas.DoctorHeader = None,
+    x_patient: schemas.PatientHeader = None,
 ) -> Principal:
     """Bearer auth; x-doctor and x-patient are optional on Codify (vendors.md §0.3)."""
     doctor = (x_doctor or "").strip() or principal.actor
@@ -62,6 +64,7 @@ async def codify_principal(
 
 CodifyPrincipalDep = Annotated[Principal, Depends(codify_principal)]
 router = APIRouter(
+    route_class=CheckedRoute,
     prefix="/v1",
     tags=["Omniloy Codify"],
     responses=documented(

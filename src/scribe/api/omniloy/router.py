@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 
 from scribe.api.errors import documented
+from scribe.api.json_input import CheckedRoute
 from scribe.api.omniloy import schemas, views
 from scribe.api.omniloy.errors import OmniloyError
 from scribe.auth.service import Principal
@@ -28,8 +29,8 @@ _NOT_FOUND = documented(OmniloyError, {404: "Not found"})
 async def omniloy_principal(
     request: Request,
     principal: Annotated[Principal, Depends(bearer_principal)],
-    x_doctor: Annotated[str | None, Header()] = None,
-    x_patient: Annotated[str | None, Header()] = None,
+    x_doctor: schemas.DoctorHeader = None,
+    x_patient: schemas.PatientHeader = None,
 ) -> Principal:
     """Bearer auth plus the x-doctor header the workflow routes require (x-patient optional)."""
     if not x_doctor or not x_doctor.strip():
@@ -42,7 +43,9 @@ async def omniloy_principal(
 PrincipalDep = Annotated[Principal, Depends(omniloy_principal)]
 # Past any real list, and inside the databases' 64-bit OFFSET (a larger one is a 400, not a 500).
 MAX_OFFSET = 2**31 - 1
-router = APIRouter(prefix="/v1", tags=["Omniloy clinical workflow"], responses=_ERRORS)
+router = APIRouter(
+    route_class=CheckedRoute, prefix="/v1", tags=["Omniloy clinical workflow"], responses=_ERRORS
+)
 
 
 @router.post("/transcriptions/create", status_code=201, response_model=schemas.TranscriptionCreated)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
+from fastapi import Header
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -16,6 +17,10 @@ from pydantic import (
 )
 
 from scribe.api.evidence import Evidence, evidence_field
+from scribe.api.types import NON_BLANK, STORABLE, NonEmptyText, StrictText, column, column_length
+from scribe.auth.models import AuditRecord
+from scribe.notes.models import Note
+from scribe.transcripts.models import Transcript
 
 Timestamp = Annotated[
     datetime,
@@ -26,7 +31,13 @@ Timestamp = Annotated[
         return_type=str,
     ),
 ]
-NonEmpty = Annotated[StrictStr, Field(min_length=1, pattern=r"\S")]
+NonEmpty = NonEmptyText
+# x-doctor and x-patient are stored with every audit record (and as the author of what is made).
+DoctorHeader = Annotated[str | None, Header(max_length=column_length(AuditRecord.actor))]
+PatientHeader = Annotated[str | None, Header(max_length=column_length(AuditRecord.patient_ref))]
+TemplateKey = Annotated[StrictStr, NON_BLANK, column(Note.template_key), STORABLE]
+ThreadRef = Annotated[StrictStr, column(Note.thread_id), STORABLE]
+Language = Annotated[StrictStr, column(Transcript.language), STORABLE]
 MAX_DURATION_SECONDS = 366 * 24 * 3600
 RunStatus = Literal["pending", "running", "completed", "failed"]
 
@@ -41,7 +52,7 @@ class TranscriptionCreate(_Body):
         StrictFloat | StrictInt, Field(ge=0, le=MAX_DURATION_SECONDS, allow_inf_nan=False)
     ]
     original_transcript: NonEmpty
-    language_used: Annotated[StrictStr, Field(max_length=32)] | None = None
+    language_used: Language | None = None
 
 
 class Transcription(BaseModel):
@@ -64,7 +75,7 @@ class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     role: Literal["user", "assistant", "system"]
-    content: StrictStr
+    content: StrictText
 
 
 class RunInput(_Body):
@@ -75,7 +86,7 @@ class Configurable(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     thread_id: NonEmpty
-    template: NonEmpty | None = None
+    template: TemplateKey | None = None
     transcription_id: NonEmpty | None = None
     clinical_note_id: NonEmpty | None = None
 
@@ -155,16 +166,16 @@ class RunJoined(RunOut):
 
 class ClinicalNoteCreate(_Body):
     transcription_id: NonEmpty | None = None
-    template: NonEmpty = "SOAP"
+    template: TemplateKey = "SOAP"
     ai_generated_content: dict[str, Any] | None = None
-    feedback: StrictStr | None = None
-    report_thread_id: StrictStr | None = None
-    report_run_id: list[StrictStr] | None = None
+    feedback: StrictText | None = None
+    report_thread_id: ThreadRef | None = None
+    report_run_id: list[StrictText] | None = None
 
 
 class ClinicalNotePatch(_Body):
-    template: NonEmpty | None = None
+    template: TemplateKey | None = None
     ai_generated_content: dict[str, Any] | None = None
-    feedback: StrictStr | None = None
-    report_thread_id: StrictStr | None = None
-    report_run_id: list[StrictStr] | None = None
+    feedback: StrictText | None = None
+    report_thread_id: ThreadRef | None = None
+    report_run_id: list[StrictText] | None = None
