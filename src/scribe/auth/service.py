@@ -131,6 +131,27 @@ async def has_credentials(session: AsyncSession) -> bool:
     return (await session.scalar(select(ApiCredential.id).limit(1))) is not None
 
 
+def request_audit_row(
+    principal: Principal,
+    *,
+    action: str,
+    outcome: str,
+    resource_ids: dict[str, Any],
+    request_id: str | None,
+) -> dict[str, Any]:
+    """A request's audit columns: who (tenant, client, actor, patient), what, the outcome."""
+    return {
+        "tenant_id": principal.tenant_id,
+        "client_id": principal.client_id,
+        "actor": principal.actor,
+        "patient_ref": principal.patient_ref,
+        "action": action,
+        "outcome": outcome,
+        "resource_ids": resource_ids,
+        "request_id": request_id,
+    }
+
+
 def record_request_audit(
     session: AsyncSession,
     principal: Principal,
@@ -140,18 +161,11 @@ def record_request_audit(
     resource_ids: dict[str, Any],
     request_id: str | None,
 ) -> None:
-    """Audit an authenticated request: who (tenant, client, actor, patient), what, outcome."""
-    record_audit(
-        session,
-        tenant_id=principal.tenant_id,
-        client_id=principal.client_id,
-        actor=principal.actor,
-        patient_ref=principal.patient_ref,
-        action=action,
-        outcome=outcome,
-        resource_ids=resource_ids,
-        request_id=request_id,
+    """Audit an authenticated request inside its own transaction."""
+    row = request_audit_row(
+        principal, action=action, outcome=outcome, resource_ids=resource_ids, request_id=request_id
     )
+    record_audit(session, **row)
 
 
 def record_audit(
