@@ -105,7 +105,8 @@ def audit_success(request: Request, session: AsyncSession, runtime: Runtime) -> 
     row = auth_service.request_audit_row(
         principal,
         action=f"{request.method} {getattr(route, 'path', '?')}",
-        outcome=str(getattr(route, "status_code", None) or 200),
+        outcome=getattr(request.state, "audit_outcome", None)
+        or str(getattr(route, "status_code", None) or 200),
         resource_ids={**request.path_params, **getattr(request.state, "audit_ids", {})},
         request_id=getattr(request.state, "request_id", None),
     )

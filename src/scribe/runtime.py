@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from scribe.api.etag import TemplateLists
 from scribe.auth import service as auth_service
 from scribe.auth import tokens
 from scribe.auth.audit_writer import AuditWriter
@@ -45,6 +46,7 @@ class Runtime:
     audits: AuditWriter
     token_secret: bytes = b""
     principals: PrincipalCache = field(default_factory=PrincipalCache)
+    template_lists: TemplateLists = field(default_factory=TemplateLists)
     procrastinate: Any = None
     metrics: Metrics = field(default_factory=Metrics)
 
