@@ -35,6 +35,7 @@ def run(
 ) -> Figures:
     """Load ``url`` for ``seconds`` on ``connections`` keep-alive connections."""
     args = [require_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+    args += ["--timeout", "30s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, url], check=True, capture_output=True, text=True).stdout

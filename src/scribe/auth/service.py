@@ -105,7 +105,9 @@ async def authenticate(session: AsyncSession, api_key: str) -> Principal | None:
 class PrincipalCache:
     """Authenticated keys, remembered for a few seconds to spare a query per request.
 
-    A revoked key stops working within ``ttl_seconds``.
+    A key revoked or a tenant purged in this process stops working at once when the change
+    calls ``invalidate(tenant_id)``; one changed by another process (``scribe tenants purge``,
+    another worker) within ``ttl_seconds``.
     """
 
     def __init__(self, *, ttl_seconds: float = 30.0, max_entries: int = 10_000) -> None:
@@ -125,6 +127,17 @@ class PrincipalCache:
                 self._entries.clear()
             self._entries[digest] = (now + self._ttl, principal)
         return principal
+
+    def invalidate(self, tenant_id: str | None = None) -> None:
+        """Forget a tenant's keys (every key when ``tenant_id`` is None)."""
+        if tenant_id is None:
+            self._entries.clear()
+            return
+        stale = [
+            k for k, (_, principal) in self._entries.items() if principal.tenant_id == tenant_id
+        ]
+        for digest in stale:
+            del self._entries[digest]
 
 
 async def has_credentials(session: AsyncSession) -> bool:
