@@ -24,6 +24,7 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 
 import _wrk
 import httpx
-from _common import BIN, ROOT, free_port, server
+from _common import BIN, ROOT, free_port, server_process
 
 TRANSCRIPT = (
     "[doctor] What brings you in today?\n[patient] My right knee hurts since I twisted it.\n" * 10
@@ -115,6 +116,7 @@ def seed(base: str) -> Seeded:
         ingest = {"patientId": "bench-patient", "bundle": json.loads(BUNDLE.read_text())}
         made = client.post("/ai/v1/ingest", json=ingest, headers=CLINIA)
         seeded.ids["run"] = made.raise_for_status().json()["runId"]
+        _settle(client, seeded)
         for path, headers in (("/v2/templates/", seeded.corti), ("/openapi/invox.json", {})):
             seeded.etags[path] = client.get(path, headers=headers).headers.get("etag", '"none"')
     return seeded
@@ -126,6 +128,20 @@ _ENCOUNTER = {
     "type": "consultation",
     "period": {"startedAt": "2026-11-21T09:00:00Z"},
 }
+
+
+def _settle(client: httpx.Client, seeded: Seeded, timeout: float = 300) -> None:
+    """Wait for the jobs seeding started, so no background work runs beside the measurements."""
+    nabla = f"/v1/copilot-api/server/listen_async/{seeded.ids['nabla']}"
+    run = f"/ai/v1/ingest/{seeded.ids['run']}/status"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ingest = client.get(run, headers=CLINIA).json()["status"]
+        listen = client.get(nabla, headers=NABLA).json()["status"]
+        if ingest != "running" and listen != "ongoing":
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the seeded jobs did not finish")
 
 
 def _nabla_request(client: httpx.Client) -> str:
@@ -155,11 +171,19 @@ def login(client: httpx.Client, seeded: Seeded) -> None:
 class Measured:
     rows: dict[str, _wrk.Figures]
     bare_rps: float
+    bare_cpu_ms: float
 
 
-def measure(base: str, bare: str, args: argparse.Namespace) -> Measured:
+@dataclass(frozen=True)
+class Server:
+    base: str
+    pid: int
+
+
+def measure(scribe: Server, bare: Server, args: argparse.Namespace) -> Measured:
+    base = scribe.base
     seeded = seed(base)
-    floor = [_load(f"{bare}/bare", {}, args)]
+    floor = [_load(f"{bare.base}/bare", {}, args, bare.pid)]
     rows: dict[str, _wrk.Figures] = {}
     with httpx.Client(base_url=base, timeout=60) as client:
         for name, path, headers in ROUTES:
@@ -167,30 +191,37 @@ def measure(base: str, bare: str, args: argparse.Namespace) -> Measured:
                 login(client, seeded)
             url = base + path(seeded)
             _wrk.run(url, headers(seeded), seconds=1, connections=args.connections)
-            rows[name] = _load(url, headers(seeded), args)
-    floor.append(_load(f"{bare}/bare", {}, args))
+            rows[name] = _load(url, headers(seeded), args, scribe.pid)
+    floor.append(_load(f"{bare.base}/bare", {}, args, bare.pid))
     rows[BARE_BEFORE], rows[BARE_AFTER] = floor
-    return Measured(rows, sum(f.rps for f in floor) / len(floor))
+    return Measured(
+        rows, sum(f.rps for f in floor) / len(floor), sum(f.cpu_ms for f in floor) / len(floor)
+    )
 
 
-def _load(url: str, headers: dict[str, str], args: argparse.Namespace) -> _wrk.Figures:
-    return _wrk.run(url, headers, seconds=args.seconds, connections=args.connections)
+def _load(url: str, headers: dict[str, str], args: argparse.Namespace, pid: int) -> _wrk.Figures:
+    return _wrk.run(
+        url, headers, seconds=args.seconds, connections=args.connections, server_pid=pid
+    )
 
 
 def print_table(results: dict[str, Measured], args: argparse.Namespace) -> None:
     print(
         f"\nwrk -t1 -c{args.connections} -d{args.seconds:g}s per route; scribe serve "
-        f"--workers {args.workers}; ratio = req/s over the bare route's (mean of before/after)\n"
+        f"--workers {args.workers}; x bare = req/s over the bare route's (mean of before and "
+        "after); CPU = the server's CPU ms per request, bare/CPU its throughput ratio if the "
+        "machine were not shared\n"
     )
-    header = "| Route |" + "".join(f" {db} req/s | p50 ms | p99 ms | x bare |" for db in results)
-    print(header)
-    print("|---|" + "--:|--:|--:|--:|" * len(results))
+    columns = " req/s | p50 ms | p99 ms | x bare | CPU ms | bare/CPU |"
+    print("| Route |" + "".join(f" {db}{columns}" for db in results))
+    print("|---|" + "--:|--:|--:|--:|--:|--:|" * len(results))
     for name in [*(row[0] for row in ROUTES), BARE_BEFORE, BARE_AFTER]:
         cells = ""
         for measured in results.values():
             f = measured.rows[name]
             cells += f" {f.rps:,.0f} | {f.p50_ms:.2f} | {f.p99_ms:.2f} | "
-            cells += f"{f.rps / measured.bare_rps:.2f} |"
+            cells += f"{f.rps / measured.bare_rps:.2f} | {f.cpu_ms:.2f} | "
+            cells += f"{measured.bare_cpu_ms / f.cpu_ms if f.cpu_ms else 0:.2f} |"
         print(f"| {name} |{cells}")
 
 
@@ -212,7 +243,7 @@ def database(kind: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_database(kind: str, bare: str, args: argparse.Namespace) -> Measured:
+def run_database(kind: str, bare: Server, args: argparse.Namespace) -> Measured:
     with database(kind) as url, tempfile.TemporaryDirectory() as data:
         env = {
             "SCRIBE_DATABASE_URL": url,
@@ -226,8 +257,8 @@ def run_database(kind: str, bare: str, args: argparse.Namespace) -> Measured:
         subprocess.run(migrate, env={**os.environ, **env}, check=True, capture_output=True)
         port = free_port()
         serve = [str(BIN / "scribe"), "serve", "--port", str(port), "--workers", str(args.workers)]
-        with server(serve, env, port) as base:
-            return measure(base, bare, args)
+        with server_process(serve, env, port) as (base, process):
+            return measure(Server(base, process.pid), bare, args)
 
 
 def main() -> None:
@@ -244,9 +275,9 @@ def main() -> None:
         *("--log-level", "warning", "--no-access-log"),
     ]
     results: dict[str, Measured] = {}
-    with server(bare_cmd, {}, bare_port) as bare:
+    with server_process(bare_cmd, {}, bare_port) as (bare, process):
         for kind in args.database.split(","):
-            results[kind] = run_database(kind, bare, args)
+            results[kind] = run_database(kind, Server(bare, process.pid), args)
     print_table(results, args)
 
 

@@ -89,7 +89,7 @@ class AuditWriter:
 
     async def _insert(self, rows: list[dict[str, Any]]) -> None:
         async with self._sessionmaker() as session:
-            await session.execute(insert(AuditRecord), rows)
+            await session.execute(insert(AuditRecord.__table__), rows)
             await session.commit()
 
     async def _run(self) -> None:
