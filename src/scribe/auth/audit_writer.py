@@ -21,9 +21,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,6 +31,8 @@ from scribe.auth.models import AuditRecord
 from scribe.db import utcnow
 
 logger = logging.getLogger(__name__)
+# Core, not the ORM's bulk path: plain executemany, no per-row unit-of-work bookkeeping.
+_TABLE = cast(Table, AuditRecord.__table__)
 
 
 class AuditWriter:
@@ -89,7 +91,7 @@ class AuditWriter:
 
     async def _insert(self, rows: list[dict[str, Any]]) -> None:
         async with self._sessionmaker() as session:
-            await session.execute(insert(AuditRecord.__table__), rows)
+            await session.execute(insert(_TABLE), rows)
             await session.commit()
 
     async def _run(self) -> None:
