@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
@@ -168,8 +168,33 @@ def _engine(url: str, *, echo: bool) -> AsyncEngine:
     )
 
 
+class TrackedSession(Session):
+    """A session that remembers whether it wrote anything (``has_written``)."""
+
+
+_WROTE = "scribe.wrote"
+
+
+@event.listens_for(TrackedSession, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(TrackedSession, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+def has_written(session: AsyncSession) -> bool:
+    """Whether the session flushed or executed a write (or holds one not yet flushed)."""
+    return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=TrackedSession
+    )
 
 
 def is_database_lost(exc: BaseException) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scribe.auth import service as auth_service
 from scribe.auth import tokens
 from scribe.auth.service import Principal
+from scribe.db import has_written
 from scribe.errors import UnauthorizedError
 from scribe.jobs import service as job_service
 from scribe.runtime import Runtime
@@ -21,18 +22,24 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+async def _runtime(request: Request) -> Runtime:
+    # async: FastAPI runs a plain def dependency in the thread pool, a thread hop per request.
+    return get_runtime(request)
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
 async def get_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed (then jobs enqueued) before the response is sent.
 
-    A successful request's audit record joins its transaction; a failed one is audited by the
-    middleware once its status is known.
+    A successful request that wrote audits inside its transaction; one that only read, through
+    the batched writer (``runtime.audits``); a failed one is audited by the middleware once its
+    status is known.
     """
     async with runtime.sessionmaker() as session:
         yield session
-        audited = audit_success(request, session)
+        audited = audit_success(request, session, runtime)
         await job_service.commit_and_enqueue(session, runtime.queue.enqueue)
         request.state.audited = audited
 
@@ -97,19 +104,23 @@ async def bearer_principal(request: Request, session: SessionDep) -> Principal:
     return principal
 
 
-def audit_success(request: Request, session: AsyncSession) -> bool:
+def audit_success(request: Request, session: AsyncSession, runtime: Runtime) -> bool:
     principal: Principal | None = getattr(request.state, "principal", None)
     route = request.scope.get("route")
     if principal is None or route is None:
         return False
-    auth_service.record_request_audit(
-        session,
+    row = auth_service.request_audit_row(
         principal,
         action=f"{request.method} {getattr(route, 'path', '?')}",
-        outcome=str(getattr(route, "status_code", None) or 200),
+        outcome=getattr(request.state, "audit_outcome", None)
+        or str(getattr(route, "status_code", None) or 200),
         resource_ids={**request.path_params, **getattr(request.state, "audit_ids", {})},
         request_id=getattr(request.state, "request_id", None),
     )
+    if has_written(session):
+        auth_service.record_audit(session, **row)
+    else:
+        runtime.audits.add(**row)
     return True
 
 

@@ -105,7 +105,7 @@ class RequestContextMiddleware:
             )
             if metrics := _metrics_of(scope):
                 metrics.observe_request(scope["method"], route, status["code"], elapsed)
-            await _audit(scope, route, status["code"])
+            _audit(scope, route, status["code"])
             request_id_var.reset(token)
 
     def _refusal(
@@ -197,23 +197,19 @@ def _metrics_of(scope: Scope) -> Metrics | None:
     return metrics if isinstance(metrics, Metrics) else None
 
 
-async def _audit(scope: Scope, route: str, status_code: int) -> None:
+def _audit(scope: Scope, route: str, status_code: int) -> None:
     state: dict[str, Any] = scope.get("state", {})
     principal: Principal | None = state.get("principal")
-    app = scope.get("app")
-    if principal is None or app is None or state.get("audited"):
+    runtime = getattr(getattr(scope.get("app"), "state", None), "runtime", None)
+    if principal is None or runtime is None or state.get("audited"):
         return
-    resource_ids = {**scope.get("path_params", {}), **state.get("audit_ids", {})}
-    try:
-        async with app.state.runtime.sessionmaker() as session:
-            auth_service.record_request_audit(
-                session,
-                principal,
-                action=f"{scope['method']} {route}",
-                outcome=str(status_code),
-                resource_ids=resource_ids,
-                request_id=state.get("request_id"),
-            )
-            await session.commit()
-    except Exception:
-        logger.warning("audit record not written", exc_info=True)
+    # Nothing of a failed request was committed: its record goes to the batched writer.
+    runtime.audits.add(
+        **auth_service.request_audit_row(
+            principal,
+            action=f"{scope['method']} {route}",
+            outcome=str(status_code),
+            resource_ids={**scope.get("path_params", {}), **state.get("audit_ids", {})},
+            request_id=state.get("request_id"),
+        )
+    )

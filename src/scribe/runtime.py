@@ -14,8 +14,10 @@ from pydantic import SecretStr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from scribe.api.etag import TemplateLists
 from scribe.auth import service as auth_service
 from scribe.auth import tokens
+from scribe.auth.audit_writer import AuditWriter
 from scribe.auth.service import PrincipalCache
 from scribe.config import Settings
 from scribe.db import create_engine, create_sessionmaker
@@ -43,8 +45,10 @@ class Runtime:
     asr: ManagedRecognizer
     blobs: BlobStore
     queue: JobQueue
+    audits: AuditWriter
     token_secret: bytes = b""
     principals: PrincipalCache = field(default_factory=PrincipalCache)
+    template_lists: TemplateLists = field(default_factory=TemplateLists)
     procrastinate: Any = None
     metrics: Metrics = field(default_factory=Metrics)
 
@@ -54,10 +58,12 @@ async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[R
     """Build the runtime; with ``run_jobs`` this process also executes jobs."""
     secure_data_dir(settings.data_dir, settings.sqlalchemy_url)
     engine = create_engine(settings.sqlalchemy_url, secrets=box_for(settings))
+    sessionmaker = create_sessionmaker(engine)
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        sessionmaker=create_sessionmaker(engine),
+        sessionmaker=sessionmaker,
+        audits=AuditWriter(sessionmaker),
         text=build_text_provider(settings.llm),
         asr=build_recognizer(settings.asr),
         blobs=BlobStore(settings.data_dir / "blobs"),
@@ -65,12 +71,14 @@ async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[R
         queue=_NoQueue(),
     )
     try:
-        if settings.job_backend == "procrastinate":
-            async with _procrastinate(runtime, run_jobs=run_jobs):
-                yield runtime
-        else:
-            async with _in_process(runtime, run_jobs=run_jobs):
-                yield runtime
+        # Outside the jobs: the last audit records are written after the queue has stopped.
+        async with runtime.audits.running():
+            if settings.job_backend == "procrastinate":
+                async with _procrastinate(runtime, run_jobs=run_jobs):
+                    yield runtime
+            else:
+                async with _in_process(runtime, run_jobs=run_jobs):
+                    yield runtime
     finally:
         await runtime.asr.aclose()
         await runtime.text.aclose()

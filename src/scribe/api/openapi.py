@@ -12,12 +12,14 @@ so /v1/copilot-api/... is Nabla's, not Omniloy's. The app serves each at
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from scribe.api import etag
 from scribe.errors import NotFoundError
 
 router = APIRouter(include_in_schema=False)
@@ -60,7 +62,37 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    app.state.openapi_documents = {}
+    if app.openapi_url:
+        # FastAPI's own route serialises the whole document on every request: serve ours.
+        app.router.routes[:] = [
+            r for r in app.router.routes if getattr(r, "path", None) != app.openapi_url
+        ]
+        app.add_route(app.openapi_url, whole_document, include_in_schema=False)
     app.include_router(router)
+
+
+def _rendered(app: FastAPI, dialect: str | None) -> tuple[str, bytes]:
+    """A document's bytes and tag, rendered once: the routes are fixed once the app is built."""
+    cache: dict[str | None, tuple[str, bytes]] = app.state.openapi_documents
+    if dialect not in cache:
+        document = app.openapi()
+        chosen = document if dialect is None else dialect_openapi(document, dialect)
+        body = JSONResponse(chosen).body
+        cache[dialect] = (etag.etag_of("openapi", hashlib.sha256(body).hexdigest()), bytes(body))
+    return cache[dialect]
+
+
+async def whole_document(request: Request) -> Response:
+    """The app's whole OpenAPI document, with ETag and 304."""
+    root_path = request.scope.get("root_path", "").rstrip("/")
+    if root_path and request.app.root_path_in_servers:
+        # Behind a proxy prefix the document names it: rare, so built per request as FastAPI does.
+        document = dict(request.app.openapi())
+        document["servers"] = [{"url": root_path}, *document.get("servers", [])]
+        return JSONResponse(document)
+    tag, body = _rendered(request.app, None)
+    return etag.answer(request, body, tag)
 
 
 def without_validation_422(document: dict[str, Any]) -> dict[str, Any]:
@@ -78,8 +110,9 @@ def without_validation_422(document: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/openapi/{dialect}.json")
-async def dialect_document(dialect: str, request: Request) -> JSONResponse:
+async def dialect_document(dialect: str, request: Request) -> Response:
     """One vendor dialect's OpenAPI document (omniloy, corti, nabla, clinia, invox)."""
     if dialect not in DIALECTS:
         raise NotFoundError("Unknown dialect", resource="dialect")
-    return JSONResponse(dialect_openapi(request.app.openapi(), dialect))
+    tag, body = _rendered(request.app, dialect)
+    return etag.answer(request, body, tag)

@@ -132,7 +132,9 @@ async def authenticate(session: AsyncSession, api_key: str) -> Principal | None:
 class PrincipalCache:
     """Authenticated keys, remembered for a few seconds to spare a query per request.
 
-    A revoked key stops working within ``ttl_seconds``.
+    A key revoked or a tenant purged in this process stops working at once when the change
+    calls ``invalidate(tenant_id)``; one changed by another process (``scribe tenants purge``,
+    another worker) within ``ttl_seconds``.
     """
 
     def __init__(self, *, ttl_seconds: float = 30.0, max_entries: int = 10_000) -> None:
@@ -153,9 +155,41 @@ class PrincipalCache:
             self._entries[digest] = (now + self._ttl, principal)
         return principal
 
+    def invalidate(self, tenant_id: str | None = None) -> None:
+        """Forget a tenant's keys (every key when ``tenant_id`` is None)."""
+        if tenant_id is None:
+            self._entries.clear()
+            return
+        stale = [
+            k for k, (_, principal) in self._entries.items() if principal.tenant_id == tenant_id
+        ]
+        for digest in stale:
+            del self._entries[digest]
+
 
 async def has_credentials(session: AsyncSession) -> bool:
     return (await session.scalar(select(ApiCredential.id).limit(1))) is not None
+
+
+def request_audit_row(
+    principal: Principal,
+    *,
+    action: str,
+    outcome: str,
+    resource_ids: dict[str, Any],
+    request_id: str | None,
+) -> dict[str, Any]:
+    """A request's audit columns: who (tenant, client, actor, patient), what, the outcome."""
+    return {
+        "tenant_id": principal.tenant_id,
+        "client_id": principal.client_id,
+        "actor": principal.actor,
+        "patient_ref": principal.patient_ref,
+        "action": action,
+        "outcome": outcome,
+        "resource_ids": resource_ids,
+        "request_id": request_id,
+    }
 
 
 def record_request_audit(
@@ -167,18 +201,11 @@ def record_request_audit(
     resource_ids: dict[str, Any],
     request_id: str | None,
 ) -> None:
-    """Audit an authenticated request: who (tenant, client, actor, patient), what, outcome."""
-    record_audit(
-        session,
-        tenant_id=principal.tenant_id,
-        client_id=principal.client_id,
-        actor=principal.actor,
-        patient_ref=principal.patient_ref,
-        action=action,
-        outcome=outcome,
-        resource_ids=resource_ids,
-        request_id=request_id,
+    """Audit an authenticated request inside its own transaction."""
+    row = request_audit_row(
+        principal, action=action, outcome=outcome, resource_ids=resource_ids, request_id=request_id
     )
+    record_audit(session, **row)
 
 
 def record_audit(

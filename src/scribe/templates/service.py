@@ -7,6 +7,7 @@ generic template named after the key.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -105,6 +106,17 @@ async def list_templates(
     taken = {spec.key for spec in own}
     builtins = catalogue.list_templates(family, language)
     return [*(spec for spec in builtins if spec.key not in taken), *own]
+
+
+async def fingerprint(session: AsyncSession, tenant_id: str) -> str:
+    """A digest of the tenant's templates that changes when one is added, changed or removed.
+
+    Built from each row's id and update time (a tenant has a handful), not their content: one
+    narrow indexed query, valid across processes whatever their clocks.
+    """
+    query = select(TemplateRef.id, TemplateRef.updated_at).where(TemplateRef.tenant_id == tenant_id)
+    rows = sorted((ref_id, str(updated)) for ref_id, updated in await session.execute(query))
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 async def delete(session: AsyncSession, tenant_id: str, key: str) -> None:

@@ -63,3 +63,28 @@ class TestTemplates:
         await clinia.ingested(patient := "ward-patient")
         events = await clinia.summarize(patient, "ward-round")
         assert '"status":"success"' in events[-1].data
+
+
+class TestTemplateListTags:
+    async def test_the_list_answers_304_to_its_tag_until_a_template_changes(
+        self, clinia: Clinia, runtime: Runtime, tenant_key: IssuedKey
+    ) -> None:
+        first = await clinia.client.get("/ai/v1/summary-templates")
+        etag = first.headers["etag"]
+        again = await clinia.client.get("/ai/v1/summary-templates", headers={"If-None-Match": etag})
+        assert again.status_code == 304
+
+        async with runtime.sessionmaker() as session:
+            principal = await authenticate(session, tenant_key.api_key)
+            assert principal is not None
+            definition = TemplateDefinition(
+                key="clinic-tagged", name="Tagged", sections=[SectionDefinition(key="a", title="A")]
+            )
+            await template_service.define(session, principal.tenant_id, definition)
+            await session.commit()
+
+        changed = await clinia.client.get(
+            "/ai/v1/summary-templates", headers={"If-None-Match": etag}
+        )
+        assert changed.status_code == 200
+        assert "clinic-tagged" in {t["id"] for t in changed.json()["data"]}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from scribe.api.clinia.auth import PrincipalDep
 from scribe.api.clinia.errors import CliniaError
@@ -10,7 +11,7 @@ from scribe.api.clinia.schemas import SummaryTemplate, TemplateList, TemplateSec
 from scribe.api.errors import documented
 from scribe.api.json_input import CheckedRoute
 from scribe.clinical.types import TemplateSpec
-from scribe.dependencies import SessionDep
+from scribe.dependencies import RuntimeDep, SessionDep
 from scribe.errors import NotFoundError
 from scribe.summaries.service import FAMILY
 from scribe.templates import service as template_service
@@ -33,10 +34,16 @@ def _view(spec: TemplateSpec) -> SummaryTemplate:
 
 @router.get("/summary-templates", response_model=TemplateList)
 @router.get("/ai/v1/summary-templates", response_model=TemplateList)
-async def list_templates(session: SessionDep, principal: PrincipalDep) -> TemplateList:
-    """List summary templates; each id is a valid summaryTemplateId."""
-    specs = await template_service.list_templates(session, principal.tenant_id, family=FAMILY)
-    return TemplateList(data=[_view(spec) for spec in specs])
+async def list_templates(
+    request: Request, session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep
+) -> Response:
+    """List summary templates; each id is a valid summaryTemplateId (ETag and 304 supported)."""
+
+    async def render() -> TemplateList:
+        specs = await template_service.list_templates(session, principal.tenant_id, family=FAMILY)
+        return TemplateList(data=[_view(spec) for spec in specs])
+
+    return await runtime.template_lists.respond(request, session, principal.tenant_id, render)
 
 
 @router.get("/summary-templates/{id}", response_model=SummaryTemplate, responses=_NOT_FOUND)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
 from scribe.api.corti.auth import PrincipalDep
 from scribe.api.corti.routing import route
@@ -24,7 +25,7 @@ from scribe.api.corti.schemas_templates import (
 from scribe.api.json_input import CheckedRoute
 from scribe.clinical import catalogue
 from scribe.clinical.types import TemplateSpec
-from scribe.dependencies import SessionDep
+from scribe.dependencies import RuntimeDep, SessionDep
 from scribe.errors import NotFoundError
 from scribe.templates import service as template_service
 
@@ -37,24 +38,30 @@ Dated = tuple[TemplateSpec, datetime | None]
 
 @route(router, "GET", "/templates/", response_model=TemplateList)
 async def list_templates(
+    request: Request,
     session: SessionDep,
+    runtime: RuntimeDep,
     principal: PrincipalDep,
     lang: Filter = None,
     org: Filter = None,
     status: Filter = None,
     templateStatus: Filter = None,  # Corti 2025 name of status
-) -> TemplateList:
-    """List templates available in a language (English by default)."""
+) -> Response:
+    """List templates available in a language (English by default); ETag and 304 supported."""
     wanted = languages(lang)
     statuses = [*(status or []), *(templateStatus or [])]
-    if statuses and STATUS not in statuses:
-        return TemplateList(data=[])
-    own = await _own_templates(session, principal.tenant_id)
-    standard: list[Dated] = [] if org else [(t, None) for t in catalogue.list_templates(FAMILY)]
-    chosen = _supporting([*standard, *own], wanted)
-    return TemplateList(
-        data=[Template.of(spec.localized(wanted[0]), when) for spec, when in chosen]
-    )
+
+    async def render() -> TemplateList:
+        if statuses and STATUS not in statuses:
+            return TemplateList(data=[])
+        own = await _own_templates(session, principal.tenant_id)
+        standard: list[Dated] = [] if org else [(t, None) for t in catalogue.list_templates(FAMILY)]
+        chosen = _supporting([*standard, *own], wanted)
+        return TemplateList(
+            data=[Template.of(spec.localized(wanted[0]), when) for spec, when in chosen]
+        )
+
+    return await runtime.template_lists.respond(request, session, principal.tenant_id, render)
 
 
 @route(router, "GET", "/templates/{key}", response_model=Template)

@@ -22,7 +22,7 @@ def echoed(request: Request) -> str:
     return requested if requested in VERSIONS else LATEST
 
 
-def api_version(request: Request, response: Response) -> str:
+async def api_version(request: Request, response: Response) -> str:
     """Resolve the pinned version (the latest when none) and echo it on the response."""
     requested = _requested(request)
     if requested is not None and requested not in VERSIONS:
