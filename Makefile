@@ -29,8 +29,8 @@ test: install  ## the whole suite, on SQLite and PostgreSQL
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/ruff check src tests bench migrations training
+	$(BIN)/ruff format --check src tests bench migrations training
 
 typecheck: install
 	$(BIN)/mypy
