@@ -12,6 +12,7 @@ from scribe.clinical.chief import first_complaint, opening_reason
 from scribe.clinical.gender import patient_gender
 from scribe.clinical.hygiene import polish
 from scribe.clinical.keep import KeepModel, shipped_model
+from scribe.clinical.layout import Layout, shipped_layout
 from scribe.clinical.lexicon import find_symptoms
 from scribe.clinical.numbers import digits
 from scribe.clinical.prose import vary_subject
@@ -23,6 +24,7 @@ from scribe.clinical.types import (
     NoteDraft,
     NoteSentence,
     NoteStyle,
+    SectionSpec,
     TemplateSpec,
     TranscriptTooShortError,
     Utterance,
@@ -66,12 +68,15 @@ def write_note(
     style: NoteStyle = "paragraphs",
     numerals: bool = True,
     keep: KeepModel | Literal["shipped", "off"] = "shipped",
+    layout: Layout | Literal["shipped", "off"] = "shipped",
 ) -> NoteDraft:
     """Fill every section of template with clinical sentences drawn from the transcript.
 
     numerals writes spoken numbers as digits ("two weeks" -> "2 weeks"), as clinicians do.
     keep drops the sentences a learned model says a clinician would not write (clinical/keep.py):
     the packaged model, one given (cross-validation trains its own), or "off".
+    layout writes exam findings as "System: finding" and plans by problem (clinical/layout.py),
+    as learned from clinicians' notes: the packaged layout, one given, or "off".
     """
     resolved = infer_roles(correct_swapped_roles(utterances))
     gender = patient_gender(resolved)
@@ -80,11 +85,27 @@ def write_note(
     found = _with_summaries(found, resolved)
     model = shipped_model() if keep == "shipped" else None if keep == "off" else keep
     buckets = _fill(template, found, numerals, model)
+    chosen = shipped_layout() if layout == "shipped" else None if layout == "off" else layout
     sections = tuple(
-        DraftSection(s.key, s.title, tuple(vary_subject(buckets[s.key], gender)), style)
+        DraftSection(
+            s.key, s.title, tuple(_laid_out(s, vary_subject(buckets[s.key], gender), chosen)), style
+        )
         for s in template.sections
     )
     return NoteDraft(template_key=template.key, sections=sections)
+
+
+def _laid_out(
+    section: SectionSpec, sentences: list[NoteSentence], layout: Layout | None
+) -> list[NoteSentence]:
+    """Exam findings labelled by system; an assessment-and-plan written problem by problem."""
+    if layout is None:
+        return sentences
+    if "exam" in section.kinds:
+        return layout.findings(sentences)
+    if {"assessment", "plan"} <= set(section.kinds):
+        return layout.problems(sentences)
+    return sentences
 
 
 def _with_summaries(found: list[Candidate], utterances: Sequence[Utterance]) -> list[Candidate]:
