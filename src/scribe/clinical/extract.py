@@ -124,7 +124,7 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
     return " ".join(match.group(1).lower().split()) if match else None
 
 
-_SEP = r"[^0-9.?!]{0,25}?"
+_SEP = r"[^0-9.?!]{0,40}?"
 _VITAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "blood pressure",

@@ -32,6 +32,7 @@ from scribe.clinical.types import NoteSentence
 # Below this a finding keeps its own wording with no system label.
 MIN_LABEL_PROBABILITY = 0.2
 _MAX_PROBLEMS = 6
+_ALREADY_LABELLED = re.compile(r"^[A-Z][A-Za-z /]{1,40}: ")
 # "For your first problem, your back pain, ..." is how a clinician walks through the plan.
 _NEW_PROBLEM = re.compile(
     r"\b(?:first|next|second|third|fourth|last|final|other|another) (?:problem|issue|thing)\b", re.I
@@ -108,6 +109,9 @@ class Layout:
             return list(sentences)
         written = []
         for sentence in sentences:
+            if _ALREADY_LABELLED.match(sentence.text):
+                written.append(sentence)
+                continue
             label = self.exam.label(sentence.text, "exam", MIN_LABEL_PROBABILITY)
             text = f"{label}: {sentence.text}" if label else sentence.text
             written.append(NoteSentence(text, sentence.segment_ids))

@@ -9,6 +9,7 @@ from typing import Literal
 from scribe.clinical.agreement import AGREEMENT, plan_agreement
 from scribe.clinical.candidates import Candidate, candidates
 from scribe.clinical.chief import first_complaint, opening_reason
+from scribe.clinical.extract import extract_vitals
 from scribe.clinical.gender import patient_gender
 from scribe.clinical.hygiene import polish
 from scribe.clinical.keep import KeepModel, shipped_model
@@ -111,6 +112,7 @@ def _laid_out(
 def _with_summaries(found: list[Candidate], utterances: Sequence[Utterance]) -> list[Candidate]:
     """Add what is read across the whole visit: complaint, systems review, agreement."""
     found = _with_systems_review(_one_chief_complaint(found, utterances), utterances)
+    found = _with_vitals(found)
     agreed = plan_agreement(utterances)
     if agreed is not None:
         found.append(Candidate(AGREEMENT, "plan", agreed))
@@ -183,6 +185,38 @@ def _one_chief_complaint(
     if stated is None:
         return rest
     return [Candidate(stated[0], "chief_complaint", (stated[1],)), *rest]
+
+
+_VITAL_LABELS = {
+    "blood pressure": "Blood pressure",
+    "heart rate": "Heart rate",
+    "temperature": "Temperature",
+    "respiratory rate": "Respiratory rate",
+    "oxygen saturation": "Oxygen saturation",
+    "weight": "Weight",
+    "height": "Height",
+    "bmi": "BMI",
+}
+
+
+# "One twenty five over seventy" reaches here as "one 25 over 70": a systolic over 100.
+_HUNDRED_AND = re.compile(r"\bone (\d{2})(?= over \d)")
+_VITAL_UNITS = {"blood pressure": "mmHg", "heart rate": "bpm", "oxygen saturation": "%"}
+
+
+def _with_vitals(found: list[Candidate]) -> list[Candidate]:
+    """Add the vital signs measured at the visit as "Blood pressure: 156/94 mmHg." lines."""
+    lines: dict[str, Candidate] = {}
+    for candidate in found:
+        if candidate.category not in ("vitals", "exam"):
+            continue
+        spoken = _HUNDRED_AND.sub(r"1\1", digits(candidate.text))
+        for vital in extract_vitals(spoken):
+            unit = vital.unit or _VITAL_UNITS.get(vital.name)
+            value = f"{vital.value} {unit}" if unit else vital.value
+            text = f"{_VITAL_LABELS[vital.name]}: {value}."
+            lines.setdefault(vital.name, Candidate(text, "vitals", candidate.segment_ids))
+    return found + list(lines.values())
 
 
 def _with_systems_review(
