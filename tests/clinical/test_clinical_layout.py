@@ -69,6 +69,25 @@ class TestWriting:
             NoteSentence("Medical Treatment: " + sentences[3].text, ("u5",)),
         ]
 
+    def test_back_to_an_earlier_problem(self) -> None:
+        layout = Layout(None, _labeller(), by_problem=True)
+        sentences = [
+            NoteSentence("Her asthma is mild, I think.", ("u1",)),
+            NoteSentence("Her diabetes is controlled, I think.", ("u2",)),
+            NoteSentence("Back to her asthma, I think it is seasonal.", ("u3",)),
+            NoteSentence("I will prescribe albuterol 90 mcg.", ("u4",)),
+        ]
+        written = layout.problems(sentences)
+        assert [s.text.split(":")[0] for s in written] == [
+            "Asthma.",
+            "Medical Reasoning",
+            "Medical Treatment",
+            "Diabetes.",
+            "Medical Reasoning",
+        ]
+        assert written[2].segment_ids == ("u4",)
+        assert written[1].segment_ids == ("u1", "u3")
+
     def test_findings_labelled_only_when_sure(self) -> None:
         labels = ("Respiratory", "Cardiovascular", "Skin", "Neck", "Eyes", "Constitutional")
         exam = LineLabeller(labels, (0.0,) * 6, {"lungs": (5.0, 0.0, 0.0, 0.0, 0.0, 0.0)})

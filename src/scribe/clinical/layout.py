@@ -148,20 +148,21 @@ def _problem_groups(texts: Sequence[str]) -> list[tuple[str, list[int], int]]:
     """
     groups: list[tuple[str, list[int], int]] = []
     leading: list[int] = []
+    current: tuple[str, list[int], int] | None = None
     for index, text in enumerate(texts):
         title = problem_of(text)
-        opens = title is not None and (
+        if title is not None and (
             _NEW_PROBLEM.search(text) is not None or _names_condition(title, text)
-        )
-        known = next((g for g in groups if title and g[0].lower() == title.lower()), None)
-        if opens and title and known is None:
-            groups.append((title, [index], index))
-        elif known is not None and opens:
-            known[1].append(index)
-        elif groups:
-            groups[-1][1].append(index)
-        else:
+        ):
+            # Back to a problem named before: the sentences go on with that one.
+            current = next((g for g in groups if g[0].lower() == title.lower()), None)
+            if current is None:
+                current = (title, [], index)
+                groups.append(current)
+        if current is None:
             leading.append(index)
+        else:
+            current[1].append(index)
     if groups:
         title, indices, opener = groups[0]
         groups[0] = (title, sorted([*leading, *indices]), opener)
