@@ -40,8 +40,8 @@ screenshots: install chromium  ## redraw docs/screenshots/ (the README's) with t
 	SCRIBE_CONSOLE_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/console -k sqlite
 
 lint: install
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/ruff check src tests bench migrations training
+	$(BIN)/ruff format --check src tests bench migrations training
 
 typecheck: install
 	$(BIN)/mypy

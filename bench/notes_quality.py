@@ -6,8 +6,8 @@ into five groups (chief complaint, history, review of systems, exam and results,
 plan) and scores each group over the notes whose reference has it.
 
 Then, with `--folds K` (default 5), k-fold cross-validation over train+valid (the keep-or-drop
-model trained on each fold's k-1 training folds), the engine's speed per 1,000 transcript words
-(median of 3 runs) and the peak memory of loading the packaged artefacts.
+model and the layout trained on each fold's k-1 training folds), the engine's speed per 1,000
+transcript words (median of 3 runs) and the peak memory of loading the packaged artefacts.
 
     .venv/bin/python bench/notes_quality.py [--data PATH] [--limit N] [--show ENCOUNTER_ID]
         [--folds K]
@@ -22,7 +22,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from scribe.clinical import keep
+from scribe.clinical import keep, layout, vocabulary
 from scribe.evaluation import format_report, load_aci, score_notes
 from scribe.evaluation.notes import (
     cross_validate,
@@ -86,11 +86,18 @@ def per_section(data: Path, limit: int | None) -> None:
 
 def artefact_memory() -> None:
     keep.shipped_model.cache_clear()
+    layout.shipped_layout.cache_clear()
+    vocabulary._vocabulary.cache_clear()
     tracemalloc.start()
     keep.shipped_model()
+    layout.shipped_layout()
+    vocabulary.find_drugs("aspirin")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"artefacts: peak {peak / 1e6:.1f} MB while loading the keep-or-drop model")
+    print(
+        f"artefacts: peak {peak / 1e6:.1f} MB while loading the keep-or-drop model, the layout "
+        "and the drug and condition dictionary"
+    )
 
 
 def speed(data: Path) -> None:

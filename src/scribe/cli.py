@@ -135,7 +135,12 @@ def _offline_parsers(commands: Any) -> None:
     )
     train_notes = train.add_parser("notes", help="the note engine's keep-or-drop model")
     train_notes.add_argument("--data", type=Path, action="append", required=True)
-    train_notes.add_argument("--out", type=Path, default=None, help="default: the packaged file")
+    train_notes.add_argument(
+        "--out", type=Path, default=None, help="keep model; default: the packaged file"
+    )
+    train_notes.add_argument(
+        "--layout-out", type=Path, default=None, help="layout model; default: the packaged file"
+    )
     train_notes.set_defaults(func=_train_notes)
     asr = evaluate.add_parser("asr", help="WER and speaker-role accuracy on reference audio")
     asr.add_argument("--data", type=Path, required=True, help="folder of audio + .json references")
@@ -376,8 +381,10 @@ def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _train_notes(settings: Settings, args: argparse.Namespace) -> int:
+    from scribe.clinical import layout as layout_model
     from scribe.clinical.keep import packaged_path
     from scribe.clinical.keep_training import train_keep_model
+    from scribe.clinical.layout_training import train_layout
     from scribe.evaluation import notes
 
     visits = [(e.dialogue, e.note) for path in args.data for e in notes.load_aci(path)]
@@ -385,6 +392,10 @@ def _train_notes(settings: Settings, args: argparse.Namespace) -> int:
     out = args.out or packaged_path()
     out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"{len(model.weights)} weights from {len(visits)} visits -> {out}")
+    layout = train_layout([note for _, note in visits])
+    layout_out = args.layout_out or layout_model.packaged_path()
+    layout_out.write_text(layout.to_json(), encoding="utf-8")
+    print(f"layout from {len(visits)} notes -> {layout_out}")
     return 0
 
 

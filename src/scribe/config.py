@@ -116,6 +116,9 @@ class LimitSettings(BaseModel):
     # within the window; past it, 429 with Retry-After. In-process: each replica counts its own.
     auth_failures: int = Field(default=20, ge=1)
     auth_failure_window_seconds: float = Field(default=60.0, gt=0)
+    # Words of transcript the embedded engine writes a note from; past it, 413
+    # transcript_too_long in the dialect's shape (a note from 5 hours of speech takes seconds).
+    note_transcript_words: int = Field(default=50_000, gt=0)
 
     @property
     def codify_body_bytes(self) -> int:

@@ -130,7 +130,7 @@ async def write_note(
     settings: Settings, utterances: Sequence[Utterance], template: TemplateSpec, style: NoteStyle
 ) -> NoteDraft:
     """Write a note with the configured text provider."""
-    provider = build_text_provider(settings.llm)
+    provider = build_text_provider(settings.llm, settings.limits.note_transcript_words)
     try:
         return await provider.write_note(NoteRequest(utterances, template=template, style=style))
     finally:

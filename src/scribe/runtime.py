@@ -64,7 +64,7 @@ async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[R
         engine=engine,
         sessionmaker=sessionmaker,
         audits=AuditWriter(sessionmaker),
-        text=build_text_provider(settings.llm),
+        text=build_text_provider(settings.llm, settings.limits.note_transcript_words),
         asr=build_recognizer(settings.asr),
         blobs=BlobStore(settings.data_dir / "blobs"),
         token_secret=tokens.load_secret(_secret(settings.token_secret), settings.data_dir),

@@ -14,10 +14,24 @@ class TestExtractMedications:
             "plus albuterol 2 puffs every 6 hours as needed."
         )
         assert extract_medications(text) == [
-            Medication("lisinopril", "20 mg", "daily"),
-            Medication("metformin", "500 milligrams", "twice a day"),
-            Medication("albuterol", "2 puffs", "every 6 hours"),
+            Medication("lisinopril", "20 mg", "daily", generic="lisinopril"),
+            Medication("metformin", "500 milligrams", "twice a day", generic="metformin"),
+            Medication("albuterol", "2 puffs", "every 6 hours", generic="albuterol"),
         ]
+
+    def test_route_and_generic_of_a_brand(self) -> None:
+        text = "Start Motrin 600 mg by mouth three times a day; albuterol inhaler as needed."
+        assert extract_medications(text) == [
+            Medication("motrin", "600 mg", "three times a day", "PO", "ibuprofen"),
+            Medication("albuterol", None, "as needed", "inhaled", "albuterol"),
+        ]
+
+    def test_names_of_several_words(self) -> None:
+        found = extract_medications("She takes vitamin d and polyethylene glycol daily.")
+        assert [m.name for m in found] == ["vitamin d", "polyethylene glycol"]
+
+    def test_street_drugs_are_not_medications(self) -> None:
+        assert extract_medications("He used cocaine and marijuana in college.") == []
 
     def test_recognises_class_suffixes_and_brand_names(self) -> None:
         names = [m.name for m in extract_medications("on Lasix, candesartan and bisoprolol")]
@@ -25,7 +39,7 @@ class TestExtractMedications:
 
     def test_each_drug_once_keeping_first_details(self) -> None:
         found = extract_medications("lasix 40 mg daily. We will increase the lasix to 80 mg.")
-        assert found == [Medication("lasix", "40 mg", "daily")]
+        assert found == [Medication("lasix", "40 mg", "daily", generic="furosemide")]
 
     def test_april_is_not_a_drug(self) -> None:
         assert extract_medications("It started in April.") == []

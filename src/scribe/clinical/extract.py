@@ -5,15 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scribe.clinical.lexicon import is_drug_name
+from scribe.clinical.lexicon import NOT_DRUGS, is_drug_name
 from scribe.clinical.negation import is_negated
+from scribe.clinical.vocabulary import find_drugs
 
 
 @dataclass(frozen=True, slots=True)
 class Medication:
+    """A drug as named, with dose, frequency, route and its generic when the dictionary knows it."""
+
     name: str
     dose: str | None = None
     frequency: str | None = None
+    route: str | None = None
+    generic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,24 @@ _FREQUENCY = re.compile(
     r"|qhs|qd|q\d+h|a day|per day|a week)\b",
     re.IGNORECASE,
 )
+_ROUTE = re.compile(
+    r"\b(by mouth|orally|oral|po|topically|topical|inhaled|inhaler|nebuli[sz]ed|nebuli[sz]er"
+    r"|intravenous(?:ly)?|iv|intramuscular(?:ly)?|im|subcutaneous(?:ly)?|sub-q|subq|injections?"
+    r"|injected|shots?|nasal(?:ly)?|nasal spray|eye drops|ear drops|patch|cream|ointment"
+    r"|rectal(?:ly)?|suppository|sublingual(?:ly)?|under the tongue)\b",
+    re.IGNORECASE,
+)
+_ROUTES = {
+    "by mouth": "PO", "orally": "PO", "oral": "PO", "po": "PO", "topically": "topical",
+    "inhaler": "inhaled", "nebulized": "nebulized", "nebulised": "nebulized",
+    "nebulizer": "nebulized", "nebuliser": "nebulized", "intravenous": "IV",
+    "intravenously": "IV", "iv": "IV", "intramuscular": "IM", "intramuscularly": "IM",
+    "im": "IM", "subcutaneous": "subcutaneous", "subcutaneously": "subcutaneous",
+    "sub-q": "subcutaneous", "subq": "subcutaneous", "injection": "injection",
+    "injections": "injection", "injected": "injection", "shot": "injection",
+    "shots": "injection", "nasally": "nasal", "nasal spray": "nasal", "rectally": "rectal",
+    "suppository": "rectal", "sublingually": "sublingual", "under the tongue": "sublingual",
+}  # fmt: skip
 _WORD = re.compile(r"[a-z][a-z0-9-]*", re.IGNORECASE)
 _VITAMIN = re.compile(r"\bvitamin\s+(b12|b6|b|c|d3|d|e|k)\b", re.IGNORECASE)
 _FREQUENCY_ALIASES = {"a day": "daily", "per day": "daily", "a week": "weekly", "qd": "daily"}
@@ -45,27 +68,54 @@ _ATTRIBUTE_REACH = 60
 
 
 def extract_medications(text: str) -> list[Medication]:
-    """Return the drugs named in text, each once, with the first dose and frequency given."""
+    """Return the drugs named in text, each once, with the first dose, route and frequency."""
     mentions = _drug_mentions(text)
     found: dict[str, Medication] = {}
-    for index, (name, end) in enumerate(mentions):
+    for index, (name, end, generic) in enumerate(mentions):
         limit = mentions[index + 1][1] if index + 1 < len(mentions) else len(text)
         window = text[end : min(limit, end + _ATTRIBUTE_REACH)]
-        dose = _first(_DOSE, window)
         frequency = _first(_FREQUENCY, window)
-        frequency = _FREQUENCY_ALIASES.get(frequency, frequency) if frequency else None
+        route = _first(_ROUTE, window)
+        current = Medication(
+            name,
+            _first(_DOSE, window),
+            _FREQUENCY_ALIASES.get(frequency, frequency) if frequency else None,
+            _ROUTES.get(route, route) if route else None,
+            generic,
+        )
         previous = found.get(name)
-        if previous is None:
-            found[name] = Medication(name, dose, frequency)
-        else:
-            found[name] = Medication(name, previous.dose or dose, previous.frequency or frequency)
+        found[name] = current if previous is None else _merged(previous, current)
     return list(found.values())
 
 
-def _drug_mentions(text: str) -> list[tuple[str, int]]:
-    mentions = [(m.group(0).lower(), m.end()) for m in _WORD.finditer(text)]
-    drugs = [(word, end) for word, end in mentions if is_drug_name(word)]
-    drugs += [(f"vitamin {m.group(1).lower()}", m.end()) for m in _VITAMIN.finditer(text)]
+def _merged(first: Medication, then: Medication) -> Medication:
+    return Medication(
+        first.name,
+        first.dose or then.dose,
+        first.frequency or then.frequency,
+        first.route or then.route,
+        first.generic or then.generic,
+    )
+
+
+def _drug_mentions(text: str) -> list[tuple[str, int, str | None]]:
+    """(name as spoken, end offset, generic) of each drug: the dictionary, then class suffixes."""
+    drugs: list[tuple[str, int, str | None]] = []
+    covered: set[int] = set()
+    for found in find_drugs(text):
+        name = found.mention.surface.lower()
+        if name not in NOT_DRUGS:
+            drugs.append((name, found.mention.end, found.drug.name.lower()))
+            covered.update(range(found.mention.start, found.mention.end))
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower()
+        if match.start() not in covered and is_drug_name(word):
+            drugs.append((word, match.end(), None))
+    drugs += [
+        (f"vitamin {m.group(1).lower()}", m.end(), None)
+        for m in _VITAMIN.finditer(text)
+        if m.start() not in covered
+    ]
     return sorted(drugs, key=lambda mention: mention[1])
 
 
@@ -74,7 +124,7 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
     return " ".join(match.group(1).lower().split()) if match else None
 
 
-_SEP = r"[^0-9.?!]{0,25}?"
+_SEP = r"[^0-9.?!]{0,40}?"
 _VITAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "blood pressure",

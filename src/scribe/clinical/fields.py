@@ -363,7 +363,9 @@ def _array(pool: Sequence[_Sentence], cue: _Cue) -> tuple[str, ...] | None:
         allergens = extract_allergies(" ".join(s.text for s in pool))
         return tuple(allergens) if allergens else _listed(pool, cue)
     if any(word.startswith(_MEDICATION_CUES) for word in words):
-        found = _medications(pool)
+        # A written list under the heading keeps its own wording ("paracetamol si fiebre").
+        bullets = _bullets_after(pool, ranked[0]) if ranked else ()
+        found = bullets or _medications(pool)
         if found:
             return found
     return _listed(pool, cue)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from scribe.clinical.vocabulary import is_drug
+
 # Spoken variants of a symptom mapped to the name a note uses.
 SYMPTOMS: dict[str, str] = {
     "fever": "fever",
@@ -175,11 +177,14 @@ DRUG_SUFFIX = re.compile(
     r"^[a-z]{3,}(?:pril|olol|statin|sartan|mab|cillin|mycin|azole|prazole|dipine|formin|gliptin"
     r"|oxacin|cycline|tidine|triptan|afil|parin|azepam|zolam|semide|thiazide|gliflozin|glutide)$"
 )
-NOT_DRUGS = frozenset({"april", "spam", "islam"})
+# Substances the dictionary holds that a visit speaks of as social history, not medication.
+NOT_DRUGS = frozenset(
+    {"april", "spam", "islam", "marijuana", "cocaine", "heroin", "ecstasy", "alcohol", "nicotine"}
+)
 
 
 def is_drug_name(word: str) -> bool:
-    """Tell whether a lower-case word names a drug, by the word list or a class suffix."""
+    """Tell whether a lower-case word names a drug: dictionary, word list or class suffix."""
     if word in NOT_DRUGS:
         return False
-    return word in DRUG_NAMES or DRUG_SUFFIX.match(word) is not None
+    return word in DRUG_NAMES or is_drug(word) or DRUG_SUFFIX.match(word) is not None

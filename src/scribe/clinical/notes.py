@@ -9,9 +9,11 @@ from typing import Literal
 from scribe.clinical.agreement import AGREEMENT, plan_agreement
 from scribe.clinical.candidates import Candidate, candidates
 from scribe.clinical.chief import first_complaint, opening_reason
+from scribe.clinical.extract import extract_vitals
 from scribe.clinical.gender import patient_gender
 from scribe.clinical.hygiene import polish
 from scribe.clinical.keep import KeepModel, shipped_model
+from scribe.clinical.layout import Layout, shipped_layout
 from scribe.clinical.lexicon import find_symptoms
 from scribe.clinical.numbers import digits
 from scribe.clinical.prose import vary_subject
@@ -23,6 +25,7 @@ from scribe.clinical.types import (
     NoteDraft,
     NoteSentence,
     NoteStyle,
+    SectionSpec,
     TemplateSpec,
     TranscriptTooShortError,
     Utterance,
@@ -66,12 +69,15 @@ def write_note(
     style: NoteStyle = "paragraphs",
     numerals: bool = True,
     keep: KeepModel | Literal["shipped", "off"] = "shipped",
+    layout: Layout | Literal["shipped", "off"] = "shipped",
 ) -> NoteDraft:
     """Fill every section of template with clinical sentences drawn from the transcript.
 
     numerals writes spoken numbers as digits ("two weeks" -> "2 weeks"), as clinicians do.
     keep drops the sentences a learned model says a clinician would not write (clinical/keep.py):
     the packaged model, one given (cross-validation trains its own), or "off".
+    layout writes exam findings as "System: finding" and plans by problem (clinical/layout.py),
+    as learned from clinicians' notes: the packaged layout, one given, or "off".
     """
     resolved = infer_roles(correct_swapped_roles(utterances))
     gender = patient_gender(resolved)
@@ -80,16 +86,33 @@ def write_note(
     found = _with_summaries(found, resolved)
     model = shipped_model() if keep == "shipped" else None if keep == "off" else keep
     buckets = _fill(template, found, numerals, model)
+    chosen = shipped_layout() if layout == "shipped" else None if layout == "off" else layout
     sections = tuple(
-        DraftSection(s.key, s.title, tuple(vary_subject(buckets[s.key], gender)), style)
+        DraftSection(
+            s.key, s.title, tuple(_laid_out(s, vary_subject(buckets[s.key], gender), chosen)), style
+        )
         for s in template.sections
     )
     return NoteDraft(template_key=template.key, sections=sections)
 
 
+def _laid_out(
+    section: SectionSpec, sentences: list[NoteSentence], layout: Layout | None
+) -> list[NoteSentence]:
+    """Exam findings labelled by system; an assessment-and-plan written problem by problem."""
+    if layout is None:
+        return sentences
+    if "exam" in section.kinds:
+        return layout.findings(sentences)
+    if {"assessment", "plan"} <= set(section.kinds):
+        return layout.problems(sentences)
+    return sentences
+
+
 def _with_summaries(found: list[Candidate], utterances: Sequence[Utterance]) -> list[Candidate]:
     """Add what is read across the whole visit: complaint, systems review, agreement."""
     found = _with_systems_review(_one_chief_complaint(found, utterances), utterances)
+    found = _with_vitals(found)
     agreed = plan_agreement(utterances)
     if agreed is not None:
         found.append(Candidate(AGREEMENT, "plan", agreed))
@@ -162,6 +185,38 @@ def _one_chief_complaint(
     if stated is None:
         return rest
     return [Candidate(stated[0], "chief_complaint", (stated[1],)), *rest]
+
+
+_VITAL_LABELS = {
+    "blood pressure": "Blood pressure",
+    "heart rate": "Heart rate",
+    "temperature": "Temperature",
+    "respiratory rate": "Respiratory rate",
+    "oxygen saturation": "Oxygen saturation",
+    "weight": "Weight",
+    "height": "Height",
+    "bmi": "BMI",
+}
+
+
+# "One twenty five over seventy" reaches here as "one 25 over 70": a systolic over 100.
+_HUNDRED_AND = re.compile(r"\bone (\d{2})(?= over \d)")
+_VITAL_UNITS = {"blood pressure": "mmHg", "heart rate": "bpm", "oxygen saturation": "%"}
+
+
+def _with_vitals(found: list[Candidate]) -> list[Candidate]:
+    """Add the vital signs measured at the visit as "Blood pressure: 156/94 mmHg." lines."""
+    lines: dict[str, Candidate] = {}
+    for candidate in found:
+        if candidate.category not in ("vitals", "exam"):
+            continue
+        spoken = _HUNDRED_AND.sub(r"1\1", digits(candidate.text))
+        for vital in extract_vitals(spoken):
+            unit = vital.unit or _VITAL_UNITS.get(vital.name)
+            value = f"{vital.value} {unit}" if unit else vital.value
+            text = f"{_VITAL_LABELS[vital.name]}: {value}."
+            lines.setdefault(vital.name, Candidate(text, "vitals", candidate.segment_ids))
+    return found + list(lines.values())
 
 
 def _with_systems_review(

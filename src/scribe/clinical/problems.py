@@ -45,6 +45,7 @@ _CONDITIONS: dict[str, str] = {
     "back pain": "Back pain",
     "lower back": "Back pain",
 }
+CONDITION_HEADINGS = frozenset(heading.lower() for heading in _CONDITIONS.values())
 _BODY_PARTS = (
     "knee", "hip", "ankle", "foot", "shoulder", "elbow", "wrist", "hand", "neck",
     "chest", "abdomen", "stomach", "throat", "ear", "eye", "head", "leg", "arm",

@@ -24,6 +24,7 @@ from rouge_score import rouge_scorer  # type: ignore[import-untyped]  # ships no
 
 from scribe import clinical
 from scribe.clinical.keep import KeepModel
+from scribe.clinical.layout import Layout
 from scribe.clinical.types import (
     DraftSection,
     NoteDraft,
@@ -33,7 +34,7 @@ from scribe.clinical.types import (
 )
 
 _ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
-_ITEMISED = frozenset({"review_of_systems", "physical_examination"})
+_ITEMISED = frozenset({"review_of_systems", "physical_examination", "assessment_and_plan"})
 
 # The headers ACI-Bench notes use most, in their usual order. Sections the transcript gives no
 # sentence for are left out of the rendered note, as a clinician would.
@@ -145,11 +146,15 @@ def _body(section: DraftSection) -> str:
     return section.text
 
 
-def write_aci_note(dialogue: str, keep: KeepModel | Literal["shipped", "off"] = "shipped") -> str:
+def write_aci_note(
+    dialogue: str,
+    keep: KeepModel | Literal["shipped", "off"] = "shipped",
+    layout: Layout | Literal["shipped", "off"] = "shipped",
+) -> str:
     """Write and render the engine's note for one ACI-Bench dialogue ("" if it is too short)."""
     try:
         utterances = clinical.parse_transcript(dialogue)
-        draft = clinical.write_note(utterances, ACI_TEMPLATE, keep=keep)
+        draft = clinical.write_note(utterances, ACI_TEMPLATE, keep=keep, layout=layout)
     except TranscriptTooShortError:
         return ""
     return render_note(draft)
@@ -320,15 +325,17 @@ Trainer = Callable[[Sequence[AciEncounter]], Callable[[str], str]]
 
 def fixed_engine(_training: Sequence[AciEncounter]) -> Callable[[str], str]:
     """The trainer of an engine with nothing learned: the same writer for every fold."""
-    return lambda dialogue: write_aci_note(dialogue, keep="off")
+    return lambda dialogue: write_aci_note(dialogue, keep="off", layout="off")
 
 
 def learned_engine(training: Sequence[AciEncounter]) -> Callable[[str], str]:
-    """Train the keep-or-drop model on the training visits only; write with it."""
+    """Train the keep-or-drop model and the layout on the training visits only; write with them."""
     from scribe.clinical.keep_training import train_keep_model
+    from scribe.clinical.layout_training import train_layout
 
     model = train_keep_model([(e.dialogue, e.note) for e in training])
-    return lambda dialogue: write_aci_note(dialogue, keep=model)
+    layout = train_layout([e.note for e in training])
+    return lambda dialogue: write_aci_note(dialogue, keep=model, layout=layout)
 
 
 def assign_folds(encounters: Sequence[AciEncounter], folds: int) -> list[int]:

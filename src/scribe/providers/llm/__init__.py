@@ -9,17 +9,22 @@ from __future__ import annotations
 
 from scribe.config import LLMSettings
 from scribe.providers.llm.base import TextProvider
-from scribe.providers.llm.extractive import ExtractiveProvider
+from scribe.providers.llm.extractive import DEFAULT_MAX_WORDS, ExtractiveProvider
 from scribe.providers.llm.fallback import FallbackProvider
 from scribe.providers.llm.openai import OpenAIChatProvider
 
 __all__ = ["ExtractiveProvider", "FallbackProvider", "OpenAIChatProvider", "build_text_provider"]
 
 
-def build_text_provider(settings: LLMSettings) -> TextProvider:
-    """Build the configured provider; a missing setting is a ``ValueError`` naming it."""
+def build_text_provider(
+    settings: LLMSettings, max_note_words: int = DEFAULT_MAX_WORDS
+) -> TextProvider:
+    """Build the configured provider; a missing setting is a ``ValueError`` naming it.
+
+    max_note_words caps the transcripts the engine writes notes from (413 past it).
+    """
     if settings.provider == "extractive":
-        return ExtractiveProvider()
+        return ExtractiveProvider(max_note_words)
     if settings.provider == "openai":
-        return FallbackProvider(OpenAIChatProvider(settings), ExtractiveProvider())
+        return FallbackProvider(OpenAIChatProvider(settings), ExtractiveProvider(max_note_words))
     raise ValueError(f"unknown text provider {settings.provider!r}")

@@ -9,8 +9,10 @@ import anyio
 from scribe import clinical
 from scribe.clinical.coding import code_note
 from scribe.clinical.fields import fill_fields
+from scribe.clinical.language import looks_english
 from scribe.clinical.summary import summarize_section
-from scribe.clinical.types import NoteDraft
+from scribe.clinical.types import NoteDraft, language_chain
+from scribe.errors import PayloadTooLargeError, UnprocessableError
 from scribe.providers.llm.base import (
     ChatRequest,
     CodingRequest,
@@ -21,15 +23,38 @@ from scribe.providers.llm.base import (
     SummaryRequest,
 )
 
+# About 5 hours of speech; the engine writes 1,000 words in tens of milliseconds, so a note
+# stays within seconds. SCRIBE_LIMITS__NOTE_TRANSCRIPT_WORDS changes it.
+DEFAULT_MAX_WORDS = 50_000
+
 
 class ExtractiveProvider:
+    """The engine; transcripts over max_words words are a 413, clearly non-English ones a 422."""
+
     name = "extractive"
+
+    def __init__(self, max_words: int = DEFAULT_MAX_WORDS) -> None:
+        self.max_words = max_words
 
     async def write_note(self, request: NoteRequest) -> NoteDraft:
         # Pure CPU work: keep it off the event loop so long transcripts don't stall requests.
-        return await anyio.to_thread.run_sync(
-            lambda: clinical.write_note(request.utterances, request.template, style=request.style)
-        )
+        return await anyio.to_thread.run_sync(lambda: self._write(request))
+
+    def _write(self, request: NoteRequest) -> NoteDraft:
+        words = sum(len(u.text.split()) for u in request.utterances)
+        if words > self.max_words:
+            raise PayloadTooLargeError(
+                f"The transcript has {words} words; notes are written from at most "
+                f"{self.max_words}",
+                code="transcript_too_long",
+            )
+        english = request.language is None or "en" in language_chain(request.language)
+        if english and not looks_english(u.text for u in request.utterances):
+            raise UnprocessableError(
+                "The transcript is not in English, the language the note engine writes from",
+                code="unsupported_transcript_language",
+            )
+        return clinical.write_note(request.utterances, request.template, style=request.style)
 
     async def answer(self, request: ChatRequest) -> str:
         return await anyio.to_thread.run_sync(
