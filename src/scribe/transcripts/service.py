@@ -206,6 +206,44 @@ async def create_from_text(
     return transcript
 
 
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One turn of a transcript a client sent as items (text with its speaker's role)."""
+
+    text: str
+    speaker: SpeakerRole
+
+
+async def create_from_items(
+    session: AsyncSession,
+    tenant_id: str,
+    items: Sequence[Item],
+    *,
+    language: str | None,
+    created_by: str | None,
+) -> Transcript:
+    """Store a client's transcript items as a completed transcript of an implicit encounter."""
+    encounter = encounter_service.add_implicit(
+        session, tenant_id=tenant_id, assigned_user=created_by, patient_ref=None
+    )
+    transcript = Transcript(
+        tenant_id=tenant_id,
+        encounter_id=encounter.id,
+        source="text",
+        status=COMPLETED,
+        language=language,
+        text="\n".join(item.text for item in items),
+        created_by=created_by,
+    )
+    transcript.segments = [
+        TranscriptSegment(position=i, text=item.text, speaker_role=item.speaker)
+        for i, item in enumerate(items)
+    ]
+    session.add(transcript)
+    await session.flush()
+    return transcript
+
+
 async def get(session: AsyncSession, tenant_id: str, transcript_id: str) -> Transcript:
     transcript = await session.scalar(
         select(Transcript)
