@@ -50,7 +50,11 @@ class ASRSettings(BaseModel):
     compute_type: str = "int8"
     # 0: the available cores, shared among the concurrent transcriptions.
     cpu_threads: int = Field(default=0, ge=0)
-    beam_size: int = Field(default=1, ge=1, le=10)
+    # Batch jobs (uploads, Nabla, the CLI) are not real time: beam 5 is more accurate on every
+    # visit we measured (bench/asr.py). The live stream re-decodes its tail every pass, so it keeps
+    # greedy decoding for latency.
+    beam_size: int = Field(default=5, ge=1, le=10)
+    stream_beam_size: int = Field(default=1, ge=1, le=10)
     # whisper: files transcribed at once; more only queue behind the same cores on a small CPU.
     concurrency: int = Field(default=1, ge=1, le=32)
     vad_filter: bool = True

@@ -123,16 +123,17 @@ def add_completed(
     recording: Recording,
     result: TranscriptionResult,
     *,
-    language: str,
+    language: str | None,
     created_by: str | None,
     meta: dict[str, Any],
+    source: str = "audio",
 ) -> Transcript:
     """A completed transcript of `recording`, added to the session (dialects build no rows)."""
     transcript = Transcript(
         tenant_id=recording.tenant_id,
         encounter_id=recording.encounter_id,
         recording_id=recording.id,
-        source="audio",
+        source=source,
         status=PROCESSING,
         language=language,
         created_by=created_by,
@@ -152,8 +153,14 @@ async def recognize(
     recognizer: SpeechRecognizer, request: TranscriptionRequest
 ) -> TranscriptionResult:
     """Audio to timed segments with speaker roles: by channel when asked, else inferred."""
-    result = await recognizer.transcribe(request)
-    return assign_roles(result, request.channel_roles)
+    return with_roles(await recognizer.transcribe(request), request.channel_roles)
+
+
+def with_roles(
+    result: TranscriptionResult, channel_roles: tuple[SpeakerRole, ...] | None
+) -> TranscriptionResult:
+    """Recognised segments with speaker roles (every path to a transcript goes through here)."""
+    return assign_roles(result, channel_roles)
 
 
 def segments_from(result: TranscriptionResult) -> list[TranscriptSegment]:
