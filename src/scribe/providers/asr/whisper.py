@@ -189,7 +189,7 @@ def decode_options(
         **_STABLE_DECODING,
         "language": language,
         "beam_size": beam_size,
-        "vad_filter": settings.vad_filter,
+        "vad_filter": settings.stream_vad_filter if live else settings.vad_filter,
         "hotwords": ", ".join(vocabulary) or None,
     }
 
