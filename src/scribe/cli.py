@@ -181,6 +181,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from scribe import tasks  # noqa: F401  (registers every job handler)
+    from scribe.api import jobs  # noqa: F401  (and the dialects' async jobs)
     from scribe.jobs import metrics_server, procrastinate_app
     from scribe.retention import sweeper
     from scribe.runtime import open_runtime

@@ -50,10 +50,19 @@ class ASRSettings(BaseModel):
     compute_type: str = "int8"
     # 0: the available cores, shared among the concurrent transcriptions.
     cpu_threads: int = Field(default=0, ge=0)
-    beam_size: int = Field(default=1, ge=1, le=10)
+    # Batch jobs (uploads, Nabla, the CLI) are not real time: beam 5 is more accurate on every
+    # visit we measured (bench/asr.py). The live stream re-decodes its tail every pass, so it keeps
+    # greedy decoding for latency.
+    beam_size: int = Field(default=5, ge=1, le=10)
+    stream_beam_size: int = Field(default=1, ge=1, le=10)
     # whisper: files transcribed at once; more only queue behind the same cores on a small CPU.
     concurrency: int = Field(default=1, ge=1, le=32)
+    # Silero VAD before Whisper. Without it, long noise or silence sends Whisper through its
+    # temperature fallbacks window after window (an hour of room tone took over 20 minutes);
+    # with 120 s windows and beam 5 it cost no measurable WER in bench/asr.py (it did cost
+    # words on a noisy visit with 600 s windows, so windows stay short).
     vad_filter: bool = True
+    stream_vad_filter: bool = True
     # Terms to bias recognition towards in every request (drug names, local place names).
     vocabulary: Annotated[tuple[str, ...], NoDecode] = ()
     # whisper: audio is decoded and transcribed in windows of about this length; peak memory

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from scribe import __version__
 from scribe import tasks as _tasks  # noqa: F401  (registers every job handler)
 from scribe.api import errors, openapi, ops
+from scribe.api import jobs as _dialect_jobs  # noqa: F401  (registers the dialects' jobs)
 from scribe.api.clinia import auth as clinia_auth
 from scribe.api.clinia import errors as clinia_errors
 from scribe.api.clinia.router import router as clinia_router

@@ -77,13 +77,20 @@ class DraftSource:
     thread_id: str | None = None
     run_id: str | None = None
     created_by: str | None = None
+    language: str | None = None
 
 
 async def create_from_draft(
     session: AsyncSession, tenant_id: str, draft: NoteDraft, source: DraftSource
 ) -> Note:
     """Store a generated note with each section's provenance (the segment ids it came from)."""
-    note = Note(tenant_id=tenant_id, created_by=source.created_by, run_ids=[], sections=[])
+    note = Note(
+        tenant_id=tenant_id,
+        created_by=source.created_by,
+        language=source.language,
+        run_ids=[],
+        sections=[],
+    )
     session.add(note)
     return await fill_from_draft(session, note, draft, source)
 

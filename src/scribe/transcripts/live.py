@@ -6,10 +6,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import anyio
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scribe.providers.asr.base import AsrSegment, TranscriptionResult
-from scribe.providers.asr.speakers import assign_roles
 from scribe.recordings import service as recording_service
 from scribe.recordings.models import Recording
 from scribe.recordings.service import Limits, Upload
@@ -19,6 +18,21 @@ from scribe.transcripts.models import Transcript
 
 STREAM = "stream"
 _READ_BYTES = 1 << 16
+
+
+async def save_stream(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    blobs: BlobStore,
+    upload: Upload,
+    audio: Path,
+    segments: list[AsrSegment],
+    limits: Limits,
+    language: str | None,
+) -> None:
+    """Store a finished stream in its own transaction (the stream has no request to commit)."""
+    async with sessionmaker() as session:
+        await save(session, blobs, upload, audio, segments, limits, language)
+        await session.commit()
 
 
 async def save(
@@ -32,22 +46,13 @@ async def save(
 ) -> tuple[Recording, Transcript]:
     """Store the streamed audio and a completed transcript of it (roles inferred)."""
     recording = await recording_service.store(session, blobs, upload, _read(audio), limits)
-    result = assign_roles(
-        TranscriptionResult(segments=tuple(segments), duration_ms=recording.duration_ms),
-        None,
+    result = transcript_service.with_roles(
+        TranscriptionResult(segments=tuple(segments), duration_ms=recording.duration_ms), None
     )
-    transcript = Transcript(
-        tenant_id=recording.tenant_id,
-        encounter_id=recording.encounter_id,
-        recording_id=recording.id,
-        source=STREAM,
-        status=transcript_service.PROCESSING,
-        language=language,
-        created_by=upload.created_by,
-        meta={"recording_id": recording.id},
-    )
-    transcript_service.complete(transcript, result)
-    session.add(transcript)
+    transcript = transcript_service.add_completed(
+        session, recording, result, language=language, created_by=upload.created_by,
+        meta={"recording_id": recording.id}, source=STREAM,
+    )  # fmt: skip
     await session.flush()
     return recording, transcript
 

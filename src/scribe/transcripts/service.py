@@ -123,16 +123,17 @@ def add_completed(
     recording: Recording,
     result: TranscriptionResult,
     *,
-    language: str,
+    language: str | None,
     created_by: str | None,
     meta: dict[str, Any],
+    source: str = "audio",
 ) -> Transcript:
     """A completed transcript of `recording`, added to the session (dialects build no rows)."""
     transcript = Transcript(
         tenant_id=recording.tenant_id,
         encounter_id=recording.encounter_id,
         recording_id=recording.id,
-        source="audio",
+        source=source,
         status=PROCESSING,
         language=language,
         created_by=created_by,
@@ -152,8 +153,14 @@ async def recognize(
     recognizer: SpeechRecognizer, request: TranscriptionRequest
 ) -> TranscriptionResult:
     """Audio to timed segments with speaker roles: by channel when asked, else inferred."""
-    result = await recognizer.transcribe(request)
-    return assign_roles(result, request.channel_roles)
+    return with_roles(await recognizer.transcribe(request), request.channel_roles)
+
+
+def with_roles(
+    result: TranscriptionResult, channel_roles: tuple[SpeakerRole, ...] | None
+) -> TranscriptionResult:
+    """Recognised segments with speaker roles (every path to a transcript goes through here)."""
+    return assign_roles(result, channel_roles)
 
 
 def segments_from(result: TranscriptionResult) -> list[TranscriptSegment]:
@@ -200,6 +207,44 @@ async def create_from_text(
     transcript.segments = [
         TranscriptSegment(position=i, text=u.text, speaker_role=u.speaker)
         for i, u in enumerate(clinical.parse_transcript(text))
+    ]
+    session.add(transcript)
+    await session.flush()
+    return transcript
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One turn of a transcript a client sent as items (text with its speaker's role)."""
+
+    text: str
+    speaker: SpeakerRole
+
+
+async def create_from_items(
+    session: AsyncSession,
+    tenant_id: str,
+    items: Sequence[Item],
+    *,
+    language: str | None,
+    created_by: str | None,
+) -> Transcript:
+    """Store a client's transcript items as a completed transcript of an implicit encounter."""
+    encounter = encounter_service.add_implicit(
+        session, tenant_id=tenant_id, assigned_user=created_by, patient_ref=None
+    )
+    transcript = Transcript(
+        tenant_id=tenant_id,
+        encounter_id=encounter.id,
+        source="text",
+        status=COMPLETED,
+        language=language,
+        text="\n".join(item.text for item in items),
+        created_by=created_by,
+    )
+    transcript.segments = [
+        TranscriptSegment(position=i, text=item.text, speaker_role=item.speaker)
+        for i, item in enumerate(items)
     ]
     session.add(transcript)
     await session.flush()

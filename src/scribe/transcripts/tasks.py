@@ -1,7 +1,8 @@
-"""The transcribe job: a recording through the ASR provider into transcript segments."""
+"""The transcribe job, and the one way every job turns a recording into recognised segments."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,8 +11,9 @@ from scribe.auth import service as auth_service
 from scribe.errors import ScribeError
 from scribe.jobs.models import Job
 from scribe.jobs.runner import JobContext, handler
-from scribe.providers.asr.base import TranscriptionRequest
+from scribe.providers.asr.base import TranscriptionRequest, TranscriptionResult
 from scribe.recordings import service as recording_service
+from scribe.recordings.models import Recording
 from scribe.transcripts import service
 from scribe.transcripts.models import Transcript
 
@@ -27,29 +29,45 @@ async def transcribe_recording(ctx: JobContext) -> dict[str, Any]:
     transcript = await service.get(ctx.session, ctx.job.tenant_id, ctx.job.input["transcript_id"])
     if transcript.status == service.COMPLETED:  # a re-run after the work was stored
         return {"transcript_id": transcript.id, "segments": len(transcript.segments)}
-    request = await _request(ctx, transcript)
-    # Release the connection while the recogniser works: it can take minutes.
-    await ctx.session.commit()
-    result = await service.recognize(ctx.runtime.asr, request)
-    ctx.runtime.metrics.observe_real_time_factor(result.details.get("real_time_factor"))
-    service.complete(transcript, result)
-    await ctx.session.flush()
-    return {"transcript_id": transcript.id, "segments": len(result.segments)}
-
-
-async def _request(ctx: JobContext, transcript: Transcript) -> TranscriptionRequest:
     if transcript.recording_id is None:
         raise ScribeError("The recording was deleted before it was transcribed", code="gone")
     recording = await recording_service.get(
         ctx.session, transcript.tenant_id, transcript.recording_id
     )
-    audio = service.audio_of(ctx.runtime.blobs, recording)
-    options = service.AudioOptions.from_meta(transcript.meta)
-    tenant_terms = await auth_service.vocabulary_of(ctx.session, transcript.tenant_id)
-    return TranscriptionRequest(
-        audio=audio,
+    result = await recognize_recording(
+        ctx,
+        recording,
         language=transcript.language,
-        channel_roles=options.channel_roles,
-        vocabulary=(*options.vocabulary, *tenant_terms),
+        options=service.AudioOptions.from_meta(transcript.meta),
         on_progress=ctx.report_progress,
     )
+    service.complete(transcript, result)
+    await ctx.session.flush()
+    return {"transcript_id": transcript.id, "segments": len(result.segments)}
+
+
+async def recognize_recording(
+    ctx: JobContext,
+    recording: Recording,
+    *,
+    language: str | None,
+    options: service.AudioOptions,
+    on_progress: Callable[[float], None] | None,
+) -> TranscriptionResult:
+    """Recognise a recording with speaker roles, the tenant's vocabulary and the job's options.
+
+    Commits first: the recogniser can take minutes, and holds no database connection meanwhile.
+    """
+    audio = service.audio_of(ctx.runtime.blobs, recording)
+    tenant_terms = await auth_service.vocabulary_of(ctx.session, recording.tenant_id)
+    request = TranscriptionRequest(
+        audio=audio,
+        language=language,
+        channel_roles=options.channel_roles,
+        vocabulary=(*options.vocabulary, *tenant_terms),
+        on_progress=on_progress,
+    )
+    await ctx.session.commit()
+    result = await service.recognize(ctx.runtime.asr, request)
+    ctx.runtime.metrics.observe_real_time_factor(result.details.get("real_time_factor"))
+    return result

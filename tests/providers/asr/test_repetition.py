@@ -39,6 +39,14 @@ class TestRepeatedSegments:
         others = ("It hurts.", "Since Monday.", "When I climb stairs.")
         assert _kept(line, *others, line) == [line, *others, line]
 
+    def test_the_same_sentence_minutes_later_is_kept(self) -> None:
+        # A clinician greeting each new arrival, five minutes apart with silence between.
+        guard = RepetitionGuard()
+        line = "Hi, I'm Dr. Moore, how are you?"
+        assert guard.accept(line, 0.0, 3.0)
+        assert guard.accept(line, 300.0, 303.0)
+        assert not guard.accept(line, 304.0, 307.0)  # but said again at once it is a loop
+
     def test_empty_text_is_dropped_without_counting_as_a_loop(self) -> None:
         guard = RepetitionGuard()
         assert not guard.accept("  ...  ")

@@ -11,13 +11,15 @@ def test_defaults_choose_the_local_model(monkeypatch: pytest.MonkeyPatch) -> Non
     for name in ("SCRIBE_ASR__PROVIDER", "SCRIBE_ASR__MODEL", "SCRIBE_ASR__VOCABULARY"):
         monkeypatch.delenv(name, raising=False)
     asr = Settings(_env_file=None).asr
-    assert (asr.provider, asr.model, asr.device, asr.beam_size) == ("whisper", None, "cpu", 1)
+    assert (asr.provider, asr.model, asr.device, asr.beam_size) == ("whisper", None, "cpu", 5)
+    # Batch work decodes wide; the live stream keeps greedy decoding.
+    assert (asr.vad_filter, asr.stream_beam_size, asr.stream_vad_filter) == (True, 1, True)
     assert asr.vocabulary == ()
 
 
 def test_vocabulary_is_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCRIBE_ASR__VOCABULARY", "metformin, lisinopril,,Ozempic ")
-    monkeypatch.setenv("SCRIBE_ASR__BEAM_SIZE", "5")
+    monkeypatch.setenv("SCRIBE_ASR__BEAM_SIZE", "3")
     asr = Settings(_env_file=None).asr
     assert asr.vocabulary == ("metformin", "lisinopril", "Ozempic")
-    assert asr.beam_size == 5
+    assert asr.beam_size == 3

@@ -54,7 +54,7 @@ class TestEveryFormat:
     async def test_details_carry_figures_not_text(self, whisper: WhisperRecognizer) -> None:
         result = await whisper.transcribe(TranscriptionRequest(clip("clip.mono.wav")))
         assert result.details["model"] == "tiny.en"
-        assert result.details["beam_size"] == 1
+        assert result.details["beam_size"] == 5
         assert isinstance(result.details["real_time_factor"], float)
         assert "thompson" not in str(result.details).lower()
         assert result.language == "en"
@@ -192,6 +192,13 @@ class TestDecodeOptions:
         assert options["compression_ratio_threshold"] == 2.4
         assert options["vad_filter"] is True
         assert options["hotwords"] is None
+
+    def test_the_live_stream_decodes_for_latency(self) -> None:
+        request = TranscriptionRequest(Path("stream"))
+        batch = decode_options(ASRSettings(), request, "en")
+        live = decode_options(ASRSettings(), request, "en", live=True)
+        assert (batch["beam_size"], batch["vad_filter"]) == (5, True)
+        assert (live["beam_size"], live["vad_filter"]) == (1, True)
 
     def test_the_request_may_widen_the_beam(self) -> None:
         request = TranscriptionRequest(Path("x.wav"), beam_size=5)

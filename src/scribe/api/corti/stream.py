@@ -142,7 +142,7 @@ async def _model(runtime: Runtime, config: StreamConfiguration) -> tuple[Any, di
     language = config.transcription.primaryLanguage
     code = resolve_language(language, model.supported_languages)
     request = TranscriptionRequest(Path("stream"), language=language)
-    return model, decode_options(runtime.settings.asr, request, code)
+    return model, decode_options(runtime.settings.asr, request, code, live=True)
 
 
 async def _denied(websocket: WebSocket, message: dict[str, Any]) -> Configured | None:
@@ -302,14 +302,12 @@ class _Stream:
             filename="stream.webm",
             created_by=principal.client_id,
         )
-        async with runtime.sessionmaker() as session:
-            await live.save(
-                session,
-                runtime.blobs,
-                upload,
-                self._recognizer.path,
-                self._recognizer.finals,
-                Limits(limits.recording_bytes, min(limits.recording_seconds * 1000, MAX_STREAM_MS)),
-                self._config.transcription.primaryLanguage,
-            )
-            await session.commit()
+        await live.save_stream(
+            runtime.sessionmaker,
+            runtime.blobs,
+            upload,
+            self._recognizer.path,
+            self._recognizer.finals,
+            Limits(limits.recording_bytes, min(limits.recording_seconds * 1000, MAX_STREAM_MS)),
+            self._config.transcription.primaryLanguage,
+        )

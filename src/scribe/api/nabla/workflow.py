@@ -5,7 +5,7 @@ Routes call one function here each; the jobs that answer async requests are in `
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -17,10 +17,12 @@ from scribe.api.errors import describe_validation
 from scribe.api.multipart import StreamingForm
 from scribe.api.nabla import form as listen_form
 from scribe.api.nabla import schemas, views
+from scribe.api.nabla.answers import DIGEST, LISTEN
 from scribe.api.nabla.options import Options, options_of, write_draft
 from scribe.async_requests import service as async_service
 from scribe.async_requests.models import FAILED, SUCCEEDED, AsyncRequest
 from scribe.async_requests.service import Submission
+from scribe.async_requests.tasks import store_audio
 from scribe.auth.service import Principal
 from scribe.dependencies import release_connection
 from scribe.encounters import service as encounter_service
@@ -40,10 +42,8 @@ from scribe.recordings import service as recording_service
 from scribe.recordings.models import Recording
 from scribe.runtime import Runtime
 from scribe.transcripts import service as transcript_service
-from scribe.transcripts.models import Transcript, TranscriptSegment
+from scribe.transcripts.models import Transcript
 
-LISTEN = "nabla_listen"
-DIGEST = "nabla_digest"
 _STATUS = {SUCCEEDED: "succeeded", FAILED: "failed"}
 _ERRORS: dict[int, type[ScribeError]] = {
     400: BadRequestError,
@@ -122,25 +122,13 @@ async def store_items(
     options: Options,
 ) -> Transcript:
     """The client's transcript items as a core transcript of an implicit encounter."""
-    encounter = encounter_service.add_implicit(
-        session, tenant_id=principal.tenant_id, assigned_user=principal.client_id, patient_ref=None
-    )
-    transcript = Transcript(
-        tenant_id=principal.tenant_id,
-        encounter_id=encounter.id,
-        source="text",
-        status=transcript_service.COMPLETED,
+    return await transcript_service.create_from_items(
+        session,
+        principal.tenant_id,
+        [transcript_service.Item(item.text, item.speaker) for item in items],
         language=options.language,
-        text="\n".join(item.text for item in items),
         created_by=principal.client_id,
     )
-    transcript.segments = [
-        TranscriptSegment(position=i, text=item.text, speaker_role=item.speaker)
-        for i, item in enumerate(items)
-    ]
-    session.add(transcript)
-    await session.flush()
-    return transcript
 
 
 async def digest(
@@ -152,11 +140,12 @@ async def digest(
     utterances = transcript_service.utterances(transcript)
     draft = await write_draft(runtime.text, utterances, options)
     source = note_service.DraftSource(
-        transcript.id, transcript.encounter_id, created_by=principal.client_id
+        transcript.id,
+        transcript.encounter_id,
+        created_by=principal.client_id,
+        language=options.language,
     )
-    note = await note_service.create_from_draft(session, principal.tenant_id, draft, source)
-    note.language = options.language
-    await session.flush()
+    await note_service.create_from_draft(session, principal.tenant_id, draft, source)
     return {"note": views.note_body(draft, utterances, split_by_problem=options.split_by_problem)}
 
 
@@ -209,26 +198,9 @@ async def _store_upload(
         filename=form.filename,
         created_by=principal.client_id,
     )
-    limits = runtime.settings.nabla
-    return await store_audio(
-        session, runtime, upload, form.chunks(), limits.file_bytes, limits.listen_seconds
-    )
-
-
-async def store_audio(
-    session: AsyncSession,
-    runtime: Runtime,
-    upload: recording_service.Upload,
-    chunks: AsyncIterable[bytes],
-    max_bytes: int,
-    max_seconds: int,
-) -> Recording:
-    """Store audio within Nabla's limits; too long is a 400 as Nabla answers it."""
-    limits = recording_service.Limits(max_bytes=max_bytes, max_duration_ms=max_seconds * 1000)
-    try:
-        return await recording_service.store(session, runtime.blobs, upload, chunks, limits)
-    except recording_service.AudioTooLongError as exc:
-        raise BadRequestError(exc.message, code="audio_too_long") from exc
+    nabla = runtime.settings.nabla
+    limits = recording_service.Limits(nabla.file_bytes, nabla.listen_seconds * 1000)
+    return await store_audio(session, runtime, upload, form.chunks(), limits)
 
 
 async def _run_listen(

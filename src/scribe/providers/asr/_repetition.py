@@ -13,8 +13,10 @@ import re
 import zlib
 from collections import deque
 
-# A segment equal to one of this many recent kept segments is a repeat ...
+# A segment equal to one of this many recent kept segments, said within this many seconds of
+# it, is a repeat (a loop runs back to back; a sentence said again minutes later is speech) ...
 _RECENT = 3
+_REPEAT_WITHIN_SECONDS = 30.0
 # ... dropped at once when it has this many words, or when it repeats for the third time in a row.
 _LONG_REPEAT_WORDS = 4
 _MAX_IN_A_ROW = 2
@@ -33,26 +35,28 @@ class RepetitionGuard:
     """Decides, segment by segment in time order, which text to keep."""
 
     def __init__(self) -> None:
-        self._recent: deque[str] = deque(maxlen=_RECENT)
+        self._recent: deque[tuple[str, float]] = deque(maxlen=_RECENT)
         self._last = ""
         self._in_a_row = 0
         self.dropped = 0
 
-    def accept(self, text: str) -> bool:
-        """Return whether to keep a segment of this text, and remember it."""
+    def accept(self, text: str, start: float = 0.0, end: float | None = None) -> bool:
+        """Return whether to keep a segment of this text (said from ``start`` to ``end`` s)."""
         words = words_of(text)
         if not words:
             return False
         normalized = " ".join(words)
-        self._in_a_row = self._in_a_row + 1 if normalized == self._last else 1
-        self._last = normalized
-        repeated = normalized in self._recent and (
-            len(words) >= _LONG_REPEAT_WORDS or self._in_a_row > _MAX_IN_A_ROW
+        recent = any(
+            earlier == normalized and start - ended <= _REPEAT_WITHIN_SECONDS
+            for earlier, ended in self._recent
         )
+        self._in_a_row = self._in_a_row + 1 if normalized == self._last and recent else 1
+        self._last = normalized
+        repeated = recent and (len(words) >= _LONG_REPEAT_WORDS or self._in_a_row > _MAX_IN_A_ROW)
         if repeated or has_loop(words) or is_degenerate(text):
             self.dropped += 1
             return False
-        self._recent.append(normalized)
+        self._recent.append((normalized, start if end is None else end))
         return True
 
 

@@ -125,7 +125,11 @@ class OpenAIRecognizer:
     ) -> _Answer:
         payload = await self._post(audio, form_fields(self._model, request, self._settings))
         guard = RepetitionGuard()
-        kept = [s for s in parse_segments(payload, channel) if guard.accept(s.text)]
+        kept = [
+            s
+            for s in parse_segments(payload, channel)
+            if guard.accept(s.text, s.start_ms / 1000, s.end_ms / 1000)
+        ]
         language = payload.get("language")
         return _Answer(kept, language if isinstance(language, str) else None, guard.dropped)
 

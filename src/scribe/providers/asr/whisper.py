@@ -173,9 +173,14 @@ class WhisperRecognizer:
 
 
 def decode_options(
-    settings: ASRSettings, request: TranscriptionRequest, language: str | None
+    settings: ASRSettings,
+    request: TranscriptionRequest,
+    language: str | None,
+    *,
+    live: bool = False,
 ) -> dict[str, Any]:
     """Build the keyword arguments passed to faster-whisper's ``transcribe``."""
+    beam_size = request.beam_size or (settings.stream_beam_size if live else settings.beam_size)
     vocabulary = tuple(dict.fromkeys((*settings.vocabulary, *request.vocabulary)))
     # Vocabulary goes in as hotwords, not initial_prompt: with condition_on_previous_text off,
     # faster-whisper uses the initial prompt for the first 30 s window only, while hotwords are
@@ -183,8 +188,8 @@ def decode_options(
     return {
         **_STABLE_DECODING,
         "language": language,
-        "beam_size": request.beam_size or settings.beam_size,
-        "vad_filter": settings.vad_filter,
+        "beam_size": beam_size,
+        "vad_filter": settings.stream_vad_filter if live else settings.vad_filter,
         "hotwords": ", ".join(vocabulary) or None,
     }
 
@@ -219,8 +224,9 @@ def _transcribe_chunk(
     for row, guard in enumerate(progress.guards):
         channel = row if plan.channels is not None else None
         pieces, info = model.transcribe(chunk.samples[row], **plan.options)
+        offset = chunk.start_ms / 1000
         for piece in pieces:
-            if guard.accept(piece.text):
+            if guard.accept(piece.text, offset + piece.start, offset + piece.end):
                 progress.segments.extend(
                     _segment(chunk, start, end, text, channel) for start, end, text in _runs(piece)
                 )
