@@ -12,31 +12,23 @@ from scribe import __version__
 from scribe import tasks as _tasks  # noqa: F401  (registers every job handler)
 from scribe.api import errors, openapi, ops
 from scribe.api import jobs as _dialect_jobs  # noqa: F401  (registers the dialects' jobs)
-from scribe.api.clinia import auth as clinia_auth
-from scribe.api.clinia import errors as clinia_errors
-from scribe.api.clinia.router import router as clinia_router
-from scribe.api.corti import auth as corti_auth
-from scribe.api.corti import errors as corti_errors
-from scribe.api.corti.router import router as corti_router
-from scribe.api.corti.stream import router as corti_stream_router
-from scribe.api.invox import auth as invox_auth
-from scribe.api.invox import errors as invox_errors
-from scribe.api.invox.router import router as invox_router
+from scribe.api.clinia.dialect import DIALECT as CLINIA
+from scribe.api.corti.dialect import DIALECT as CORTI
+from scribe.api.dialects import Dialect
+from scribe.api.invox.dialect import DIALECT as INVOX
 from scribe.api.limits import body_limits
-from scribe.api.nabla import errors as nabla_errors
-from scribe.api.nabla.router import router as nabla_router
-from scribe.api.omniloy import errors as omniloy_errors
-from scribe.api.omniloy.codify import router as codify_router
-from scribe.api.omniloy.router import router as omniloy_router
+from scribe.api.nabla.dialect import DIALECT as NABLA
+from scribe.api.omniloy.dialect import DIALECT as OMNILOY
 from scribe.api.throttle import FailureThrottle
 from scribe.config import Settings
 from scribe.console.router import router as console_router
-from scribe.dependencies import has_valid_bearer
 from scribe.logs import prepare_logging
 from scribe.middleware import EdgeLimits, RequestContextMiddleware
 from scribe.runtime import ensure_bootstrap_key, open_runtime
 
 logger = logging.getLogger(__name__)
+
+DIALECTS: tuple[Dialect, ...] = (OMNILOY, CORTI, NABLA, CLINIA, INVOX)
 
 
 def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None) -> FastAPI:
@@ -65,29 +57,13 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
         openapi_url="/openapi.json" if settings.enable_docs else None,
     )
     errors.install_handlers(app)
-    errors.register_dialect(app, "/v1", omniloy_errors.render, has_valid_bearer)
-    errors.register_dialect(app, "/v2", corti_errors.render, corti_auth.has_valid_credentials)
-    errors.register_dialect(app, "/realms", corti_auth.render_login_error)
-    errors.register_dialect(app, "/v1/copilot-api", nabla_errors.render, has_valid_bearer)
-    errors.register_dialect(app, "/listen_async", nabla_errors.render, has_valid_bearer)
-    errors.register_dialect(app, "/ai/v1", clinia_errors.render, clinia_auth.has_valid_key)
-    errors.register_dialect(
-        app, "/summary-templates", clinia_errors.render, clinia_auth.has_valid_key
-    )
-    errors.register_dialect(app, "/api/v1", invox_errors.render, invox_auth.has_valid_credentials)
     if settings.enable_docs:
         openapi.install(app)
     app.include_router(ops.router)
     if settings.enable_metrics:
         app.include_router(ops.metrics_router)
-    app.include_router(omniloy_router)
-    app.include_router(codify_router)
-    app.include_router(corti_auth.login_router)
-    app.include_router(corti_router)
-    app.include_router(corti_stream_router)
-    app.include_router(nabla_router)
-    app.include_router(clinia_router)
-    app.include_router(invox_router)
+    for dialect in DIALECTS:
+        dialect.mount(app)
     if settings.enable_console:
         app.include_router(console_router)
     limits = settings.limits

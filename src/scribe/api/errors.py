@@ -49,7 +49,7 @@ DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 @dataclass(frozen=True, slots=True)
-class Dialect:
+class ErrorScope:
     prefix: str
     render: Renderer
     authenticated: Authenticator | None = None
@@ -71,20 +71,20 @@ def render_default(request: Request, error: ScribeError) -> Response:
 def register_dialect(
     app: FastAPI, prefix: str, renderer: Renderer, authenticated: Authenticator | None = None
 ) -> None:
-    registry: list[Dialect] = getattr(app.state, _REGISTRY_KEY, [])
-    registry.append(Dialect(prefix.rstrip("/"), renderer, authenticated))
+    registry: list[ErrorScope] = getattr(app.state, _REGISTRY_KEY, [])
+    registry.append(ErrorScope(prefix.rstrip("/"), renderer, authenticated))
     # Longest prefix first, so /v1/copilot-api wins over /v1.
     registry.sort(key=lambda dialect: len(dialect.prefix), reverse=True)
     setattr(app.state, _REGISTRY_KEY, registry)
 
 
-def _dialect_for(request: Request) -> Dialect:
-    registry: list[Dialect] = getattr(request.app.state, _REGISTRY_KEY, [])
+def _dialect_for(request: Request) -> ErrorScope:
+    registry: list[ErrorScope] = getattr(request.app.state, _REGISTRY_KEY, [])
     path = request.url.path
     for dialect in registry:
         if path == dialect.prefix or path.startswith(dialect.prefix + "/"):
             return dialect
-    return Dialect("", render_default)
+    return ErrorScope("", render_default)
 
 
 def _renderer_for(request: Request) -> Renderer:
