@@ -29,7 +29,7 @@ EDGE = {"middleware.py"}
 PENDING: dict[str, set[str]] = {
     "session_in_api": {
         "api/clinia/streaming.py",  # summary stream stores and audits at its end (item 1)
-        "api/nabla/workflow.py",  # releases its connection before a slow upload (item 1)
+        "api/nabla/workflow.py",  # links the stored transcript to the request, flushes (item 1)
     },
     "rows_in_api": set(),
     "concrete_provider_checks": {
