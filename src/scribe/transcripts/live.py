@@ -30,12 +30,11 @@ async def save(
     limits: Limits,
     language: str | None,
 ) -> tuple[Recording, Transcript]:
-    """Store the streamed audio and a completed transcript of it (roles inferred)."""
+    """Store the streamed audio and a completed transcript of it (roles from voices and words)."""
     recording = await recording_service.store(session, blobs, upload, _read(audio), limits)
-    result = assign_roles(
-        TranscriptionResult(segments=tuple(segments), duration_ms=recording.duration_ms),
-        None,
-    )
+    heard = TranscriptionResult(segments=tuple(segments), duration_ms=recording.duration_ms)
+    labels = await transcript_service.voice_labels(audio, heard)
+    result = assign_roles(heard, None, voices=labels)
     transcript = Transcript(
         tenant_id=recording.tenant_id,
         encounter_id=recording.encounter_id,
