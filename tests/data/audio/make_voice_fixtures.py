@@ -70,11 +70,8 @@ def write(name: str, turns: list[tuple[str, str]]) -> None:
             out.setsampwidth(2)
             out.setframerate(RATE)
             out.writeframes(audio.tobytes())
-        subprocess.run(
-            ["ffmpeg", "-loglevel", "error", "-y", "-i", str(plain), "-c:a", "libopus",
-             "-b:a", "24k", str(HERE / f"{name}.ogg")],
-            check=True,
-        )
+        opus = ["-c:a", "libopus", "-b:a", "24k", str(HERE / f"{name}.ogg")]
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(plain), *opus], check=True)
     duration = len(audio) * 1000 // RATE
     document = {"voices": VOICES, "duration_ms": duration, "segments": reference}
     (HERE / f"{name}.json").write_text(json.dumps(document, indent=1) + "\n")

@@ -143,3 +143,11 @@ class TestByVoice:
         result = _result(AsrSegment(0, 3000, "Do you have any pain?"))
         assigned = assign_roles(result, None, voices=[0, 1])
         assert [s.speaker for s in assigned.segments] == ["doctor"]
+
+    def test_roles_a_recogniser_gave_are_kept(self) -> None:
+        result = _result(
+            AsrSegment(0, 2000, "Do you have any pain?", speaker="patient"),
+            AsrSegment(2000, 4000, "My knee hurts."),
+        )
+        assigned = assign_roles(result, None, voices=[0, 1])
+        assert [s.speaker for s in assigned.segments] == ["patient", "patient"]

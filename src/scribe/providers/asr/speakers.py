@@ -58,15 +58,17 @@ def _by_voice(
 ) -> tuple[AsrSegment, ...]:
     doctor_voice = _doctor_voice(segments, voices)
     roles: dict[int, SpeakerRole] = {doctor_voice: "doctor", 1 - doctor_voice: "patient"}
+    # A role the recogniser gave (a diarizing server) is kept; the voices fill in the rest.
+    given = [s.speaker != "unspecified" for s in segments]
     named = tuple(
-        replace(s, speaker=roles[v]) if v in roles else s
-        for s, v in zip(segments, voices, strict=True)
+        replace(s, speaker=roles[v]) if v in roles and not known else s
+        for s, v, known in zip(segments, voices, given, strict=True)
     )
     # Segments too short to tell the voice: from their wording and the turn before.
     filled = _turn_taking(_inferred(named))
     return tuple(
-        replace(s, speaker="unspecified") if v == OTHER_VOICE else s
-        for s, v in zip(filled, voices, strict=True)
+        replace(s, speaker="unspecified") if v == OTHER_VOICE and not known else s
+        for s, v, known in zip(filled, voices, given, strict=True)
     )
 
 
