@@ -169,7 +169,7 @@ async def voice_labels(audio: Path, result: TranscriptionResult) -> list[int | N
     if not voices.needs_voices(result.segments):
         return None
     try:
-        return await anyio.to_thread.run_sync(voices.voice_labels, audio, result.segments)
+        return await voices.label_voices(audio, result.segments)
     except Exception as exc:
         logger.warning("voice clustering failed, roles from the wording: %s", type(exc).__name__)
         return None

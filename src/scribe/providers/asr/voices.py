@@ -8,8 +8,9 @@ so neither torch nor a download is needed::
     model = VoiceModel.default()
     model.embed(samples)  # unit vector of 256 floats for 16 kHz mono speech, or None if too quiet
 
-``voice_labels`` walks a file's mixed-down audio window by window (bounded memory) and gives each
-segment a voice cluster; ``speakers.assign_roles`` names the clusters doctor / patient.
+``voice_labels`` (``label_voices`` from the event loop) walks a file's mixed-down audio window by
+window (bounded memory) and gives each segment a voice cluster; ``speakers.assign_roles`` names
+the clusters doctor / patient.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import numpy as np
 import numpy.typing as npt
 import onnxruntime  # type: ignore[import-untyped]
@@ -170,23 +172,51 @@ def segment_embeddings(
     The file is decoded window by window; only the audio that segments still to come may need is
     kept, so memory stays bounded on an hour of audio.
     """
-    model = model or VoiceModel.default()
-    spans = [_span(segment) for segment in segments]
-    order = sorted(range(len(spans)), key=lambda i: spans[i])
-    batch = _Batch(model, [None] * len(spans))
-    held = np.zeros(0, np.float32)
-    held_from = 0  # sample index of held[0] in the file
-    k = 0
+    embedder = SegmentEmbedder(segments, model or VoiceModel.default())
     with closing(iter_chunks(audio, per_channel=False)) as chunks:
         for chunk in chunks:
-            held = np.concatenate([held, chunk.samples[0]])
-            k = _take_ready(batch, held, held_from, spans, order, k, final=False)
-            keep = spans[order[k]][0] - held_from if k < len(order) else len(held)
-            cut = min(max(keep, 0), len(held))
-            held, held_from = held[cut:], held_from + cut
-    _take_ready(batch, held, held_from, spans, order, k, final=True)
-    batch.flush()
-    return batch.vectors
+            embedder.feed(chunk.samples[0])
+    return embedder.finish()
+
+
+class SegmentEmbedder:
+    """Embeds segments as the file's audio arrives, window after window (see ``voice_labels``)."""
+
+    def __init__(self, segments: Sequence[AsrSegment], model: VoiceModel) -> None:
+        self._spans = [_span(segment) for segment in segments]
+        self._order = sorted(range(len(self._spans)), key=lambda i: self._spans[i])
+        self._batch = _Batch(model, [None] * len(self._spans))
+        self._held = np.zeros(0, np.float32)
+        self._held_from = 0  # sample index of held[0] in the file
+        self._next = 0  # position in _order of the first segment not yet embedded
+
+    def feed(self, samples: Pcm) -> None:
+        """Take the next window of 16 kHz mono samples; embed the segments it completes."""
+        self._held = np.concatenate([self._held, samples])
+        self._take_ready(final=False)
+        # Keep only what the segments still to come may need.
+        pending = self._next < len(self._order)
+        keep = self._spans[self._order[self._next]][0] - self._held_from if pending else None
+        cut = len(self._held) if keep is None else min(max(keep, 0), len(self._held))
+        self._held, self._held_from = self._held[cut:], self._held_from + cut
+
+    def finish(self) -> list[Vectors | None]:
+        """The embeddings, once the file's audio is all fed (segments past its end get less)."""
+        self._take_ready(final=True)
+        self._batch.flush()
+        return self._batch.vectors
+
+    def _take_ready(self, *, final: bool) -> None:
+        held_to = self._held_from + len(self._held)
+        while self._next < len(self._order):
+            index = self._order[self._next]
+            start, end = self._spans[index]
+            if not final and end > held_to:
+                return
+            piece = self._held[max(start - self._held_from, 0) : max(end - self._held_from, 0)]
+            if len(piece) * 1000 >= MIN_SEGMENT_MS * SAMPLE_RATE:
+                self._batch.add(index, self._batch.model.partials(piece))
+            self._next += 1
 
 
 class _Batch:
@@ -217,27 +247,6 @@ def _span(segment: AsrSegment) -> tuple[int, int]:
     start = segment.start_ms * SAMPLE_RATE // 1000
     end_ms = min(segment.end_ms, segment.start_ms + MAX_SEGMENT_MS)
     return start, max(end_ms * SAMPLE_RATE // 1000, start)
-
-
-def _take_ready(
-    batch: _Batch,
-    held: Pcm,
-    held_from: int,
-    spans: list[tuple[int, int]],
-    order: list[int],
-    k: int,
-    *,
-    final: bool,
-) -> int:
-    """Queue the segments, in start order from ``k``, whose audio is all held (or all there is)."""
-    held_to = held_from + len(held)
-    while k < len(order) and (final or spans[order[k]][1] <= held_to):
-        start, end = spans[order[k]]
-        piece = held[max(start - held_from, 0) : max(end - held_from, 0)]
-        if len(piece) * 1000 >= MIN_SEGMENT_MS * SAMPLE_RATE:
-            batch.add(order[k], batch.model.partials(piece))
-        k += 1
-    return k
 
 
 def cluster_voices(
@@ -338,10 +347,26 @@ def voice_labels(
 ) -> list[int | None]:
     """Each segment's voice (0 the voice heard most, 1 the other), None where it can't tell.
 
-    Blocking (decodes the file and runs the network): call it from a worker thread.
+    Blocking (decodes the file and runs the network): see ``label_voices`` for the event loop.
     """
     vectors = segment_embeddings(audio, segments, model)
     return cluster_voices(vectors, [s.end_ms - s.start_ms for s in segments])
+
+
+async def label_voices(
+    audio: Path, segments: Sequence[AsrSegment], model: VoiceModel | None = None
+) -> list[int | None]:
+    """``voice_labels`` in worker threads, one window of audio per call (so it can be cancelled)."""
+    if model is None:
+        model = await anyio.to_thread.run_sync(VoiceModel.default)
+    embedder = SegmentEmbedder(segments, model)
+    chunks = iter_chunks(audio, per_channel=False)
+    with closing(chunks):
+        while (chunk := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
+            await anyio.to_thread.run_sync(embedder.feed, chunk.samples[0])
+    vectors = await anyio.to_thread.run_sync(embedder.finish)
+    durations = [s.end_ms - s.start_ms for s in segments]
+    return await anyio.to_thread.run_sync(cluster_voices, vectors, durations)
 
 
 def needs_voices(segments: Sequence[AsrSegment]) -> bool:
