@@ -131,3 +131,14 @@ def segment_audio(path: Path, start_ms: int, end_ms: int) -> np.ndarray:
 
     samples = np.concatenate([c.samples[0] for c in iter_chunks(path, per_channel=False)])
     return samples[start_ms * 16 : end_ms * 16].astype(np.float32)
+
+
+async def test_a_voice_failure_leaves_roles_to_the_wording(tmp_path: Path) -> None:
+    from scribe.transcripts.service import voice_labels
+
+    result = TranscriptionResult(segments=(AsrSegment(0, 2000, "Do you smoke?"),), duration_ms=2000)
+    assert await voice_labels(tmp_path / "gone.ogg", result) is None
+    stereo = TranscriptionResult(
+        segments=(AsrSegment(0, 2000, "Hello.", channel=0, speaker="doctor"),), duration_ms=2000
+    )
+    assert await voice_labels(tmp_path / "gone.ogg", stereo) is None
