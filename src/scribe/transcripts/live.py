@@ -44,11 +44,11 @@ async def save(
     limits: Limits,
     language: str | None,
 ) -> tuple[Recording, Transcript]:
-    """Store the streamed audio and a completed transcript of it (roles inferred)."""
+    """Store the streamed audio and a completed transcript of it (roles from voices and words)."""
     recording = await recording_service.store(session, blobs, upload, _read(audio), limits)
-    result = transcript_service.with_roles(
-        TranscriptionResult(segments=tuple(segments), duration_ms=recording.duration_ms), None
-    )
+    heard = TranscriptionResult(segments=tuple(segments), duration_ms=recording.duration_ms)
+    labels = await transcript_service.voice_labels(audio, heard)
+    result = transcript_service.with_roles(heard, None, labels)
     transcript = transcript_service.add_completed(
         session, recording, result, language=language, created_by=upload.created_by,
         meta={"recording_id": recording.id}, source=STREAM,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from scribe.encounters import service as encounter_service
 from scribe.errors import BadRequestError, NotFoundError, ScribeError
 from scribe.jobs import service as job_service
 from scribe.jobs.models import Job
+from scribe.providers.asr import voices
 from scribe.providers.asr.base import (
     SpeechRecognizer,
     TranscriptionRequest,
@@ -30,6 +32,8 @@ from scribe.recordings.models import Recording
 from scribe.storage import BlobStore
 from scribe.tenancy import get_owned
 from scribe.transcripts.models import Transcript, TranscriptSegment, TranscriptStatus
+
+logger = logging.getLogger(__name__)
 
 TRANSCRIBE = "transcribe"
 PROCESSING, COMPLETED = TranscriptStatus.PROCESSING, TranscriptStatus.COMPLETED
@@ -152,15 +156,33 @@ def mark_failed(transcript: Transcript, code: str, message: str) -> None:
 async def recognize(
     recognizer: SpeechRecognizer, request: TranscriptionRequest
 ) -> TranscriptionResult:
-    """Audio to timed segments with speaker roles: by channel when asked, else inferred."""
-    return with_roles(await recognizer.transcribe(request), request.channel_roles)
+    """Audio to timed segments with speaker roles: by channel when asked, else inferred.
+
+    Mixed-down audio is inferred from the voices (clustered in a worker thread) and the wording.
+    """
+    result = await recognizer.transcribe(request)
+    labels = await voice_labels(request.audio, result)
+    return with_roles(result, request.channel_roles, labels)
 
 
 def with_roles(
-    result: TranscriptionResult, channel_roles: tuple[SpeakerRole, ...] | None
+    result: TranscriptionResult,
+    channel_roles: tuple[SpeakerRole, ...] | None,
+    labels: list[int | None] | None = None,
 ) -> TranscriptionResult:
     """Recognised segments with speaker roles (every path to a transcript goes through here)."""
-    return assign_roles(result, channel_roles)
+    return assign_roles(result, channel_roles, voices=labels)
+
+
+async def voice_labels(audio: Path, result: TranscriptionResult) -> list[int | None] | None:
+    """Each segment's voice, off the event loop; None when not needed or the voice model fails."""
+    if not voices.needs_voices(result.segments):
+        return None
+    try:
+        return await voices.label_voices(audio, result.segments)
+    except Exception as exc:
+        logger.warning("voice clustering failed, roles from the wording: %s", type(exc).__name__)
+        return None
 
 
 def segments_from(result: TranscriptionResult) -> list[TranscriptSegment]:

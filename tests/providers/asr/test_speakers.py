@@ -84,3 +84,70 @@ class TestTurnTaking:
             AsrSegment(3000, 4000, "Okay."),
         )
         assert "unspecified" not in {s.speaker for s in assign_roles(result, None).segments}
+
+
+class TestByVoice:
+    """Voice clusters decide who is who; the wording of each whole cluster names it."""
+
+    def test_a_voice_is_named_by_all_it_says(self) -> None:
+        result = _result(
+            AsrSegment(0, 2000, "Okay."),  # no cue: the voice, named elsewhere, decides
+            AsrSegment(2000, 4000, "Do you have any pain in your knee?"),
+            AsrSegment(4000, 6000, "Yes, my knee hurts."),
+            AsrSegment(6000, 7000, "Okay."),
+        )
+        assigned = assign_roles(result, None, voices=[1, 1, 0, 0])
+        assert [s.speaker for s in assigned.segments] == ["doctor", "doctor", "patient", "patient"]
+
+    def test_no_cues_the_first_voice_is_the_clinician(self) -> None:
+        result = _result(AsrSegment(0, 1000, "Hello."), AsrSegment(1000, 2000, "Hello."))
+        assigned = assign_roles(result, None, voices=[1, 0])
+        assert [s.speaker for s in assigned.segments] == ["doctor", "patient"]
+
+    def test_segments_without_a_voice_come_from_their_wording(self) -> None:
+        result = _result(
+            AsrSegment(0, 2000, "Do you smoke?"),
+            AsrSegment(2000, 2300, "No."),
+            AsrSegment(2300, 5000, "My back hurts when I lift things."),
+        )
+        assigned = assign_roles(result, None, voices=[0, None, 1])
+        assert [s.speaker for s in assigned.segments] == ["doctor", "patient", "patient"]
+
+    def test_another_voice_stays_unspecified(self) -> None:
+        result = _result(
+            AsrSegment(0, 2000, "How long has it hurt?"),
+            AsrSegment(2000, 4000, "She has had it for a week."),
+            AsrSegment(4000, 6000, "My knee has hurt for a week."),
+        )
+        assigned = assign_roles(result, None, voices=[0, 2, 1])
+        assert [s.speaker for s in assigned.segments] == ["doctor", "unspecified", "patient"]
+
+    def test_one_voice_leaves_the_roles_to_the_wording(self) -> None:
+        result = _result(
+            AsrSegment(0, 2000, "Do you have any pain?"),
+            AsrSegment(2000, 4000, "My knee hurts."),
+        )
+        assigned = assign_roles(result, None, voices=[0, 0])
+        assert [s.speaker for s in assigned.segments] == ["doctor", "patient"]
+
+    def test_channel_roles_win_over_voices(self) -> None:
+        result = _result(
+            AsrSegment(0, 1000, "Okay.", channel=1),
+            AsrSegment(1000, 2000, "Okay.", channel=0),
+            channels=2,
+        )
+        assigned = assign_roles(result, ("doctor", "patient"), voices=[0, 1])
+        assert [s.speaker for s in assigned.segments] == ["patient", "doctor"]
+
+    def test_labels_that_do_not_fit_are_ignored(self) -> None:
+        result = _result(AsrSegment(0, 3000, "Do you have any pain?"))
+        assigned = assign_roles(result, None, voices=[0, 1])
+        assert [s.speaker for s in assigned.segments] == ["doctor"]
+
+    def test_roles_a_recogniser_gave_are_kept(self) -> None:
+        result = _result(
+            AsrSegment(0, 2000, "Do you have any pain?", speaker="patient"),
+            AsrSegment(2000, 4000, "My knee hurts."),
+        )
+        assigned = assign_roles(result, None, voices=[0, 1])
+        assert [s.speaker for s in assigned.segments] == ["patient", "patient"]

@@ -5,29 +5,85 @@ one by one; mixed-down audio leaves it None, and the roles are inferred from the
 
     assign_roles(result, ("doctor", "patient"))  # channel 0 -> doctor, channel 1 -> patient
     assign_roles(result, None)                   # "How are you?" -> doctor, "My knee." -> patient
+    assign_roles(result, None, voices=[0, 1, 0])  # voice clusters (``voices.voice_labels``),
+                                                  # named doctor / patient by what each one says
+
+With voices, the wording of all of a voice's segments names it, so one clear question or
+complaint names every segment of that voice; a third voice (a relative) stays unspecified.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from scribe.clinical import infer_roles
+from scribe.clinical.roles import role_scores
 from scribe.clinical.types import SpeakerRole, Utterance
 from scribe.providers.asr.base import AsrSegment, TranscriptionResult
 
+# Voice labels as ``voices.cluster_voices`` gives them: the two dialogue voices, then any other.
+OTHER_VOICE = 2
+
 
 def assign_roles(
-    result: TranscriptionResult, channel_roles: tuple[SpeakerRole, ...] | None
+    result: TranscriptionResult,
+    channel_roles: tuple[SpeakerRole, ...] | None,
+    *,
+    voices: Sequence[int | None] | None = None,
 ) -> TranscriptionResult:
-    """Return result with a speaker role on every segment it can tell."""
+    """Return result with a speaker role on every segment it can tell.
+
+    ``voices`` (one voice label or None per segment) is used for segments without a channel role.
+    """
     segments = result.segments
     if channel_roles and segments and all(s.channel is not None for s in segments):
         segments = tuple(_by_channel(s, channel_roles) for s in segments)
+    elif voices is not None and len(voices) == len(segments) and _two_voices(voices):
+        return replace(result, segments=_by_voice(segments, voices))
     # Inference fills only what is still unspecified: a channel declared "unspecified", mixed
     # audio, or roles a diarizing server did not give.
     if any(s.speaker == "unspecified" for s in segments):
         segments = _turn_taking(_inferred(segments))
     return replace(result, segments=segments)
+
+
+def _two_voices(voices: Sequence[int | None]) -> bool:
+    # One voice says nothing about who is who: the wording alone decides then, as without voices.
+    return {0, 1} <= set(voices)
+
+
+def _by_voice(
+    segments: tuple[AsrSegment, ...], voices: Sequence[int | None]
+) -> tuple[AsrSegment, ...]:
+    doctor_voice = _doctor_voice(segments, voices)
+    roles: dict[int, SpeakerRole] = {doctor_voice: "doctor", 1 - doctor_voice: "patient"}
+    # A role the recogniser gave (a diarizing server) is kept; the voices fill in the rest.
+    given = [s.speaker != "unspecified" for s in segments]
+    named = tuple(
+        replace(s, speaker=roles[v]) if v in roles and not known else s
+        for s, v, known in zip(segments, voices, given, strict=True)
+    )
+    # Segments too short to tell the voice: from their wording and the turn before.
+    filled = _turn_taking(_inferred(named))
+    return tuple(
+        replace(s, speaker="unspecified") if v == OTHER_VOICE and not known else s
+        for s, v, known in zip(filled, voices, given, strict=True)
+    )
+
+
+def _doctor_voice(segments: tuple[AsrSegment, ...], voices: Sequence[int | None]) -> int:
+    """Of voices 0 and 1, the one whose wording sounds more like the clinician's."""
+    lean = {0: 0, 1: 0}  # doctor evidence minus patient evidence
+    for segment, voice in zip(segments, voices, strict=True):
+        if voice in lean:
+            doctor, patient = role_scores(segment.text)
+            asks = 1 if segment.text.rstrip().endswith("?") else 0
+            lean[voice] += doctor + asks - patient
+    if lean[0] != lean[1]:
+        return 0 if lean[0] > lean[1] else 1
+    # No evidence either way: the clinician usually opens the visit.
+    return next(v for v in voices if v is not None and v in lean)
 
 
 def _by_channel(segment: AsrSegment, roles: tuple[SpeakerRole, ...]) -> AsrSegment:
