@@ -204,4 +204,21 @@ def is_database_lost(exc: BaseException) -> bool:
     """
     if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError | ConnectionError):
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if not isinstance(exc, DBAPIError):
+        return False
+    # A connection that died while it was being opened is not marked invalidated.
+    return exc.connection_invalidated or _closed_underneath(exc.orig)
+
+
+def _closed_underneath(error: BaseException | None) -> bool:
+    """Whether the driver's error (or what caused it) is a connection closed or refused."""
+    from asyncpg import exceptions as pg  # type: ignore[import-untyped]
+
+    lost = (OSError, pg.ConnectionDoesNotExistError, pg.CannotConnectNowError)
+    for _ in range(8):  # the chain is short: the adapter's error, then the driver's
+        if error is None:
+            return False
+        if isinstance(error, lost):
+            return True
+        error = error.__cause__ or error.__context__
+    return False

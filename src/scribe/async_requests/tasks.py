@@ -56,8 +56,15 @@ class Answers(Protocol):
     ) -> NoteDraft: ...
 
     def success(
-        self, request: AsyncRequest, transcript: Transcript | None, draft: NoteDraft | None
-    ) -> dict[str, Any]: ...
+        self,
+        request: AsyncRequest,
+        transcript: Transcript,
+        draft: NoteDraft | None,
+        *,
+        transcribed: bool,
+    ) -> dict[str, Any]:
+        """The answer; ``transcribed``: the transcript is the job's own (not the client's)."""
+        ...
 
     def failure(self, request: AsyncRequest, failure: async_service.Failure) -> dict[str, Any]: ...
 
@@ -120,14 +127,15 @@ async def _listen(ctx: JobContext, request: AsyncRequest, answers: Answers) -> d
     draft = None
     if answers.wants_note(request.params):
         draft = await _note(ctx, request, transcript, answers)
-    return answers.success(request, transcript, draft)
+    return answers.success(request, transcript, draft, transcribed=True)
 
 
 async def _digest(ctx: JobContext, request: AsyncRequest, answers: Answers) -> dict[str, Any]:
     if request.transcript_id is None:
         raise ScribeError("The request's transcript is missing", code="gone")
     transcript = await transcript_service.get(ctx.session, request.tenant_id, request.transcript_id)
-    return answers.success(request, None, await _note(ctx, request, transcript, answers))
+    draft = await _note(ctx, request, transcript, answers)
+    return answers.success(request, transcript, draft, transcribed=False)
 
 
 async def _fetch(ctx: JobContext, request: AsyncRequest, limits: recording_service.Limits) -> None:

@@ -44,17 +44,22 @@ class NablaAnswers:
         return await write_draft(writer, utterances, Options.from_params(params))
 
     def success(
-        self, request: AsyncRequest, transcript: Transcript | None, draft: NoteDraft | None
+        self,
+        request: AsyncRequest,
+        transcript: Transcript,
+        draft: NoteDraft | None,
+        *,
+        transcribed: bool,
     ) -> dict[str, Any]:
         options = Options.from_params(request.params)
         items = None
-        if transcript is not None and options.wants_transcript:
+        if transcribed and options.wants_transcript:
             items = views.transcript_items(
                 transcript.segments, split_by_sentence=options.split_by_sentence
             )
         note = None
         if draft is not None:
-            said = transcript_service.utterances(transcript) if transcript is not None else []
+            said = transcript_service.utterances(transcript)
             note = views.note_body(draft, said, split_by_problem=options.split_by_problem)
         return views.success_payload(
             request.id, request.client_request_id, transcript=items, note=note
