@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=_OUT)
     args = parser.parse_args()
     args.out.write_text(build(args.drugs), encoding="utf-8")
-    print(f"wrote {args.out}")  # noqa: T201
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

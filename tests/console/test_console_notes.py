@@ -95,8 +95,8 @@ class TestPastedTranscript:
         assert speakers[:2] == ["Doctor", "Patient"]
         assert len(speakers) == len([line for line in VISIT.splitlines() if line.strip()])
         assert page.locator("#status").inner_text() == "The SOAP note is ready."
-        if "evidence" in note:  # evidence18 adds it; until then the next test covers its absence
-            highlight_checks(console, note)
+        assert "evidence" in note  # the next test covers a server without it
+        highlight_checks(console, note)
         page.get_by_role("button", name="Suggest codes for this note").click()
         page.wait_for_selector("#codes:not([hidden]) tbody tr")
         cells = page.locator("#codes tbody tr").first.locator("td").all_inner_texts()
