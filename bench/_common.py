@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -176,3 +177,24 @@ def peak_rss_mb(pid: int) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+
+
+@contextmanager
+def database(kind: str, bench: str) -> Iterator[str]:
+    """No URL (SQLite in the data directory), or a PostgreSQL database made and dropped."""
+    if kind == "sqlite":
+        yield ""
+        return
+    import psycopg
+
+    name = f"scribe_bench_{bench}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{POSTGRES}/{name}"
+    finally:
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

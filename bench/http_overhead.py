@@ -25,21 +25,18 @@ import os
 import subprocess
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import _wrk
 import httpx
-from _common import BIN, ROOT, free_port, server_process
+from _common import BIN, ROOT, database, free_port, server_process
 
 TRANSCRIPT = (
     "[doctor] What brings you in today?\n[patient] My right knee hurts since I twisted it.\n" * 10
 )
 BODY = {"duration_seconds": 95.5, "original_transcript": TRANSCRIPT, "language_used": "en"}
 KEY = "sk_bench_key_0123456789abcdef0123456789abcdef"
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 BUNDLE = ROOT / "tests" / "data" / "clinia" / "bundle_each_type.json"
 
 
@@ -225,26 +222,8 @@ def print_table(results: dict[str, Measured], args: argparse.Namespace) -> None:
         print(f"| {name} |{cells}")
 
 
-@contextmanager
-def database(kind: str) -> Iterator[str]:
-    """No URL (SQLite in the data directory), or a PostgreSQL database made and dropped."""
-    if kind == "sqlite":
-        yield ""
-        return
-    import psycopg
-
-    name = f"scribe_bench_http_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES}/{name}"
-    finally:
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run_database(kind: str, bare: Server, args: argparse.Namespace) -> Measured:
-    with database(kind) as url, tempfile.TemporaryDirectory() as data:
+    with database(kind, "http") as url, tempfile.TemporaryDirectory() as data:
         env = {
             "SCRIBE_DATABASE_URL": url,
             "SCRIBE_DATA_DIR": data,

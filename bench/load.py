@@ -35,21 +35,28 @@ import tempfile
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import corti_workflow
 import httpx
-from _common import BIN, ROOT, Connection, Result, free_port, peak_rss_mb, server_process
+from _common import (
+    BIN,
+    ROOT,
+    Connection,
+    Result,
+    database,
+    free_port,
+    peak_rss_mb,
+    server_process,
+)
 from clinia_sse import PATIENT, ingest
 from http_overhead import BODY
 from httpx_sse import aconnect_sse
 
 KEY = corti_workflow.KEY  # the workflow logs in with it on the same server
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 SMALL_BUNDLE = json.loads(
     (ROOT / "tests" / "data" / "clinia" / "bundle_each_type.json").read_text()
 )
@@ -370,24 +377,6 @@ async def workflow_ratio(scribe: str, args: argparse.Namespace) -> str:
     return f"{ratio:.2f}x ({args.corti_audio.name}, rounds: {len(api)})"
 
 
-@contextmanager
-def database(kind: str) -> Iterator[str]:
-    """No URL (SQLite in the data directory), or a PostgreSQL database made and dropped."""
-    if kind == "sqlite":
-        yield ""
-        return
-    import psycopg
-
-    name = f"scribe_bench_load_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES}/{name}"
-    finally:
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30)
@@ -399,7 +388,7 @@ def main() -> None:
         "--corti-audio", type=Path, default=corti_workflow.AUDIO / "aci-valid-D2N069.mono.ogg"
     )
     args = parser.parse_args()
-    with database(args.database) as url, tempfile.TemporaryDirectory() as data_dir:
+    with database(args.database, "load") as url, tempfile.TemporaryDirectory() as data_dir:
         env = {
             "SCRIBE_DATABASE_URL": url,
             "SCRIBE_DATA_DIR": data_dir,
