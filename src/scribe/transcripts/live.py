@@ -29,9 +29,15 @@ async def save_stream(
     limits: Limits,
     language: str | None,
 ) -> None:
-    """Store a finished stream in its own transaction (the stream has no request to commit)."""
+    """Store a finished stream in its own transaction (the stream has no request to commit).
+
+    The voices are told apart first: that is seconds of CPU, and no connection (nor SQLite's
+    write lock) is held meanwhile.
+    """
+    heard = TranscriptionResult(segments=tuple(segments), duration_ms=0)
+    labels = await transcript_service.voice_labels(audio, heard)
     async with sessionmaker() as session:
-        await save(session, blobs, upload, audio, segments, limits, language)
+        await save(session, blobs, upload, audio, segments, limits, language, labels)
         await session.commit()
 
 
@@ -43,11 +49,11 @@ async def save(
     segments: list[AsrSegment],
     limits: Limits,
     language: str | None,
+    labels: list[int | None] | None,
 ) -> tuple[Recording, Transcript]:
     """Store the streamed audio and a completed transcript of it (roles from voices and words)."""
     recording = await recording_service.store(session, blobs, upload, _read(audio), limits)
     heard = TranscriptionResult(segments=tuple(segments), duration_ms=recording.duration_ms)
-    labels = await transcript_service.voice_labels(audio, heard)
     result = transcript_service.with_roles(heard, None, labels)
     transcript = transcript_service.add_completed(
         session, recording, result, language=language, created_by=upload.created_by,
