@@ -30,3 +30,9 @@ def test_a_connection_closed_while_it_opens_is_a_lost_database() -> None:
 
 def test_other_driver_errors_are_not() -> None:
     assert not is_database_lost(_wrapped(ValueError("invalid input syntax")))
+
+
+def test_no_connection_to_give_is_a_lost_database() -> None:
+    # PostgreSQL's "sorry, too many clients already" (53300), also a role's or a database's limit.
+    refused = pg.TooManyConnectionsError("too many connections for role")
+    assert is_database_lost(_wrapped(refused))

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, MetaData, String, Text, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -210,11 +210,42 @@ def is_database_lost(exc: BaseException) -> bool:
     return exc.connection_invalidated or _closed_underneath(exc.orig)
 
 
+# What each driver says when a row refers to one that is not there (any more).
+_PG_FOREIGN_KEY_VIOLATION = "23503"
+_SQLITE_CONSTRAINT_FOREIGNKEY = 787
+
+
+def is_missing_reference(exc: BaseException) -> bool:
+    """Whether a write failed because a row it refers to is gone (a foreign key violation).
+
+    Between a request's lookups and its write (an upload streaming for minutes, say) another
+    request may delete what it refers to: a conflict with that delete, not a server fault.
+    """
+    if not isinstance(exc, IntegrityError):
+        return False
+    orig = exc.orig
+    return (
+        getattr(orig, "sqlstate", None) == _PG_FOREIGN_KEY_VIOLATION
+        or getattr(orig, "sqlite_errorcode", None) == _SQLITE_CONSTRAINT_FOREIGNKEY
+    )
+
+
 def _closed_underneath(error: BaseException | None) -> bool:
-    """Whether the driver's error (or what caused it) is a connection closed or refused."""
+    """Whether the driver's error (or what caused it) is a connection closed or refused.
+
+    Refused includes PostgreSQL's "too many clients" (53300, the server's or a role's or a
+    database's connection limit): the server is up but has no connection to give right now.
+    """
     from asyncpg import exceptions as pg  # type: ignore[import-untyped]
 
-    lost = (OSError, pg.ConnectionDoesNotExistError, pg.CannotConnectNowError)
+    lost = (
+        OSError,
+        pg.ConnectionDoesNotExistError,
+        pg.CannotConnectNowError,
+        pg.TooManyConnectionsError,
+        pg.AdminShutdownError,
+        pg.CrashShutdownError,
+    )
     for _ in range(8):  # the chain is short: the adapter's error, then the driver's
         if error is None:
             return False

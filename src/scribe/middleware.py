@@ -54,6 +54,9 @@ class RequestContextMiddleware:
         self.throttle = throttle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -107,6 +110,23 @@ class RequestContextMiddleware:
                 metrics.observe_request(scope["method"], route, status["code"], elapsed)
             _audit(scope, route, status["code"])
             request_id_var.reset(token)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The same edge checks on a WebSocket handshake: a refused one is never accepted."""
+        refusal = self._refusal(scope, dict(scope["headers"]), keys_of(scope))
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        logger.info("websocket refused", extra={"status": refusal.status_code})
+        if (await receive())["type"] != "websocket.connect":
+            return  # the client is already gone
+        if "websocket.http.response" in scope.get("extensions", {}):
+            # The handshake is answered as HTTP: the status and body a plain GET would get (the
+            # renderers read a Request, which Starlette builds only from an http scope).
+            as_http = Request({**scope, "type": "http", "method": "GET"})
+            await render_in_dialect(as_http, refusal)(scope, receive, send)
+        else:
+            await send({"type": "websocket.close", "code": 1008})  # the server answers 403
 
     def _refusal(
         self, scope: Scope, headers: dict[bytes, bytes], throttle_keys: list[str]

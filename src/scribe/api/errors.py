@@ -23,9 +23,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from scribe.db import is_database_lost
+from scribe.db import is_database_lost, is_missing_reference
 from scribe.errors import (
     BadRequestError,
+    ConflictError,
     MethodNotAllowedError,
     NotFoundError,
     PayloadTooLargeError,
@@ -149,6 +150,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _database_error(request: Request, exc: Exception) -> Response:
+    if is_missing_reference(exc):
+        # What the request wrote refers to a row another request deleted meanwhile.
+        logger.info("write refers to a deleted row", extra={"error_type": type(exc).__name__})
+        conflict = ConflictError("A resource this request refers to was deleted meanwhile")
+        return _renderer_for(request)(request, conflict)
     # A driver's generic error counts only when SQLAlchemy saw the connection die with it
     # (asyncpg's "connection was closed in the middle of operation"): see is_database_lost.
     if not is_database_lost(exc):

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import anyio
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe import storage
+from scribe.db import is_missing_reference
 from scribe.errors import NotFoundError, PayloadTooLargeError
 from scribe.providers.asr.audio import probe
 from scribe.recordings.models import Recording
@@ -74,7 +76,13 @@ async def store(
         created_by=upload.created_by,
     )
     session.add(recording)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        await blobs.delete(blob.key)
+        if is_missing_reference(exc):  # deleted (or purged) while the body streamed
+            raise NotFoundError("Interaction not found", resource="encounter") from None
+        raise
     return recording
 
 
