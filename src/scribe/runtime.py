@@ -18,6 +18,7 @@ from scribe.api.etag import TemplateLists
 from scribe.auth import service as auth_service
 from scribe.auth import tokens
 from scribe.auth.audit_writer import AuditWriter
+from scribe.auth.revocations import RevocationWatch
 from scribe.auth.service import PrincipalCache
 from scribe.config import Settings
 from scribe.db import create_engine, create_sessionmaker
@@ -59,6 +60,7 @@ async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[R
     secure_data_dir(settings.data_dir, settings.sqlalchemy_url)
     engine = create_engine(settings.sqlalchemy_url, secrets=box_for(settings))
     sessionmaker = create_sessionmaker(engine)
+    revocation_watch = RevocationWatch.for_url(settings.sqlalchemy_url)
     runtime = Runtime(
         settings=settings,
         engine=engine,
@@ -69,10 +71,11 @@ async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[R
         blobs=BlobStore(settings.data_dir / "blobs"),
         token_secret=tokens.load_secret(_secret(settings.token_secret), settings.data_dir),
         queue=_NoQueue(),
+        principals=PrincipalCache(watch=revocation_watch),
     )
     try:
         # Outside the jobs: the last audit records are written after the queue has stopped.
-        async with runtime.audits.running():
+        async with revocation_watch.running(), runtime.audits.running():
             if settings.job_backend == "procrastinate":
                 async with _procrastinate(runtime, run_jobs=run_jobs):
                     yield runtime

@@ -1,12 +1,15 @@
-"""The principal cache spares a query per request, and forgets a tenant's keys when told."""
+"""The principal cache spares a query per request, and trusts an entry only while it may."""
 
 from __future__ import annotations
+
+import asyncio
 
 from fastapi import FastAPI
 from sqlalchemy import update
 
 from scribe.auth.models import ApiCredential
-from scribe.auth.service import IssuedKey, hash_key
+from scribe.auth.revocations import RevocationWatch
+from scribe.auth.service import IssuedKey, PrincipalCache, hash_key
 from scribe.db import utcnow
 from scribe.runtime import Runtime
 from tests.conftest import client_for, new_key
@@ -46,3 +49,24 @@ class TestInvalidate:
         assert await status(app, other) == 200  # another tenant's entry is kept
         runtime.principals.invalidate()
         assert await status(app, other) == 401
+
+
+class TestWatch:
+    async def test_a_watch_that_cannot_vouch_trusts_no_entry(self, runtime: Runtime) -> None:
+        # A PostgreSQL watch not (yet, or no longer) listening: every request asks the database.
+        cache = PrincipalCache(watch=RevocationWatch(listen_dsn="postgresql://unused/x"))
+        key = await new_key(runtime)
+        async with runtime.sessionmaker() as session:
+            assert await cache.authenticate(session, key.api_key) is not None
+        await revoke(runtime, key)
+        async with runtime.sessionmaker() as session:
+            assert await cache.authenticate(session, key.api_key) is None
+
+    async def test_the_servers_watch_is_listening(self, runtime: Runtime) -> None:
+        watch = RevocationWatch.for_url(runtime.settings.sqlalchemy_url)
+        async with watch.running():
+            for _ in range(100):
+                if watch.generation() is not None:
+                    break
+                await asyncio.sleep(0.05)
+            assert watch.generation() is not None

@@ -11,7 +11,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scribe.auth import revocations
 from scribe.auth.models import ApiCredential, AuditRecord, Tenant
+from scribe.auth.revocations import Generation, RevocationWatch
 from scribe.db import utcnow
 
 KEY_PREFIX = "sk_"
@@ -90,8 +92,8 @@ async def create_key(
 async def revoke_key(session: AsyncSession, client_id: str) -> bool:
     """Revoke a key by its client id; False when no unrevoked key has it.
 
-    Its login tokens (Corti, Invox) stop at once; the key itself within the principal cache's
-    TTL on a server that has just used it.
+    Once the transaction commits, the key and its login tokens (Corti, Invox) stop working at
+    once on every server process (the key through ``revocations.announce``).
     """
     revoked = await session.scalar(
         update(ApiCredential)
@@ -109,6 +111,7 @@ async def revoke_key(session: AsyncSession, client_id: str) -> bool:
         actor="scribe-cli",
         resource_ids={"client_id": client_id},
     )
+    await revocations.announce(session)
     await session.flush()
     return True
 
@@ -132,27 +135,38 @@ async def authenticate(session: AsyncSession, api_key: str) -> Principal | None:
 class PrincipalCache:
     """Authenticated keys, remembered for a few seconds to spare a query per request.
 
-    A key revoked or a tenant purged in this process stops working at once when the change
-    calls ``invalidate(tenant_id)``; one changed by another process (``scribe tenants purge``,
-    another worker) within ``ttl_seconds``.
+    With a ``watch`` (the server's), an entry is used only under the credential generation it
+    was checked in, so a key revoked or a tenant purged by any process (``scribe keys revoke``,
+    another replica) stops working at once: see ``auth/revocations.py``. Without one, only a
+    change in this process that calls ``invalidate(tenant_id)`` does; others wait for the TTL.
     """
 
-    def __init__(self, *, ttl_seconds: float = 30.0, max_entries: int = 10_000) -> None:
+    def __init__(
+        self,
+        *,
+        ttl_seconds: float = 30.0,
+        max_entries: int = 10_000,
+        watch: RevocationWatch | None = None,
+    ) -> None:
         self._ttl = ttl_seconds
         self._max = max_entries
-        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._watch = watch
+        self._entries: dict[str, tuple[float, Principal, Generation | None]] = {}
 
     async def authenticate(self, session: AsyncSession, api_key: str) -> Principal | None:
         digest = hash_key(api_key)
         now = time.monotonic()
+        # Read before the query: a revocation landing during it makes the entry stale at once.
+        generation = self._watch.generation() if self._watch is not None else None
+        trusted = self._watch is None or generation is not None
         cached = self._entries.get(digest)
-        if cached is not None and cached[0] > now:
+        if trusted and cached is not None and cached[0] > now and cached[2] == generation:
             return cached[1]
         principal = await authenticate(session, api_key)
-        if principal is not None:
+        if principal is not None and trusted:
             if len(self._entries) >= self._max:
                 self._entries.clear()
-            self._entries[digest] = (now + self._ttl, principal)
+            self._entries[digest] = (now + self._ttl, principal, generation)
         return principal
 
     def invalidate(self, tenant_id: str | None = None) -> None:
@@ -160,11 +174,9 @@ class PrincipalCache:
         if tenant_id is None:
             self._entries.clear()
             return
-        stale = [
-            k for k, (_, principal) in self._entries.items() if principal.tenant_id == tenant_id
-        ]
+        stale = [k for k, entry in self._entries.items() if entry[1].tenant_id == tenant_id]
         for digest in stale:
-            del self._entries[digest]
+            self._entries.pop(digest, None)
 
 
 async def has_credentials(session: AsyncSession) -> bool:

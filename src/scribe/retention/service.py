@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scribe import storage
 from scribe.async_requests.models import PROCESSING as REQUEST_PROCESSING
 from scribe.async_requests.models import AsyncRequest
+from scribe.auth import revocations
 from scribe.auth import service as auth_service
 from scribe.auth.models import AuditRecord, Tenant
 from scribe.db import Base
@@ -306,6 +307,8 @@ async def purge_tenant(
         actor=actor,
         resource_ids={"deleted": counts, "kept_keys": keep_keys},
     )
+    if not keep_keys:
+        await revocations.announce(session)  # cached keys stop on every server at the commit
     await session.flush()
     storage.delete_after_commit(session, blobs, *keys, folder=tenant.id)
     return counts
