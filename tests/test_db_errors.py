@@ -1,11 +1,18 @@
-"""Which database errors mean 'the database went away' (503, retried) rather than a bug (500)."""
+"""Which database errors mean 'the database went away' (503, retried) rather than a bug (500),
+and which mean 'what this write refers to is gone' (a conflict with a delete, not a bug)."""
 
 from __future__ import annotations
 
-from asyncpg import exceptions as pg  # type: ignore[import-untyped]
-from sqlalchemy.exc import DBAPIError
+import uuid
 
-from scribe.db import is_database_lost
+import pytest
+from asyncpg import exceptions as pg  # type: ignore[import-untyped]
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from scribe.auth.models import Tenant
+from scribe.db import is_database_lost, is_missing_reference
+from scribe.encounters.models import Encounter
+from scribe.runtime import Runtime
 
 
 class _AdapterError(Exception):
@@ -36,3 +43,26 @@ def test_no_connection_to_give_is_a_lost_database() -> None:
     # PostgreSQL's "sorry, too many clients already" (53300), also a role's or a database's limit.
     refused = pg.TooManyConnectionsError("too many connections for role")
     assert is_database_lost(_wrapped(refused))
+
+
+class TestMissingReference:
+    async def test_a_row_referring_to_a_missing_one_is_a_missing_reference(
+        self, runtime: Runtime
+    ) -> None:
+        async with runtime.sessionmaker() as session:
+            session.add(Encounter(tenant_id=str(uuid.uuid4())))
+            with pytest.raises(IntegrityError) as failed:
+                await session.flush()
+        assert is_missing_reference(failed.value)
+        assert not is_database_lost(failed.value)
+
+    async def test_a_duplicate_is_not(self, runtime: Runtime) -> None:
+        name = f"t-{uuid.uuid4().hex[:12]}"
+        async with runtime.sessionmaker() as session:
+            session.add(Tenant(name=name))
+            await session.commit()
+        async with runtime.sessionmaker() as session:
+            session.add(Tenant(name=name))
+            with pytest.raises(IntegrityError) as failed:
+                await session.flush()
+        assert not is_missing_reference(failed.value)
