@@ -21,13 +21,16 @@ from sqlalchemy.engine import make_url
 from scribe.config import Settings
 from scribe.main import create_app
 from scribe.runtime import Runtime
-from tests.conftest import POSTGRES_ADMIN_URL, make_settings
+from tests.api.corti.conftest import login as corti_login
+from tests.conftest import POSTGRES_ADMIN_URL, client_for, make_settings, new_key
 from tests.faults.test_database_restart import (
     _answers,
     _assert_unavailable,
     _assert_up,
     _probes,
     _until_up,
+    corti_503,
+    omniloy_503,
 )
 
 
@@ -93,10 +96,22 @@ class TestTooManyClients:
             probes = await _probes(limited_app, clients)
             before = await _answers(probes)
             _assert_up(probes, before)
+            unseen = await new_key(runtime)  # not cached: checking it needs the database
+            async with client_for(limited_app, None) as anonymous:
+                corti_token = await corti_login(anonymous, unseen)
 
             _set_limit(settings, limited_role, 0)
             await runtime.engine.dispose()  # every request now needs a new connection
             _assert_unavailable(probes, await _answers(probes))
+            # A bad body is checked for credentials first (401 before 400): that lookup too.
+            async with client_for(limited_app, unseen.api_key, **{"x-doctor": "d"}) as client:
+                bad = await client.post("/v1/clinical-notes", json={"template": 1})
+            assert bad.status_code == 503, bad.text
+            assert omniloy_503(bad.json())
+            async with client_for(limited_app, corti_token) as client:
+                bad = await client.post("/v2/interactions/", json={"encounter": 1})
+            assert bad.status_code == 503, bad.text
+            assert corti_503(bad.json())
 
             _set_limit(settings, limited_role, -1)
             await _until_up(probes)
