@@ -61,6 +61,7 @@ bench: install  ## every benchmark in bench/
 	$(BIN)/python bench/http_overhead.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/asr.py
+	$(BIN)/python bench/asr_vocabulary.py
 	$(BIN)/python bench/speakers.py
 	$(BIN)/python bench/notes_quality.py
 	$(BIN)/python bench/corti_workflow.py

@@ -157,6 +157,16 @@ async def test_vocabulary_biases_the_model(whisper: WhisperRecognizer) -> None:
     assert "moore" in _text(result, channel=0)
 
 
+def test_a_window_whose_words_hotwords_lost_is_told_apart() -> None:
+    # The signature of a window a small model decoded without timestamps under hotwords.
+    lost = SimpleNamespace(start=0.0, end=30.0, text="I have but I miss them every year")
+    long_but_full = SimpleNamespace(start=30.0, end=60.0, text=" ".join(["word"] * 80))
+    short = SimpleNamespace(start=60.0, end=64.0, text="Okay.")
+    assert whisper_module._lost_words(lost)
+    assert not whisper_module._lost_words(long_but_full)
+    assert not whisper_module._lost_words(short)
+
+
 class TestLanguage:
     async def test_other_languages_are_refused_by_an_english_model(
         self, whisper: WhisperRecognizer
