@@ -7,12 +7,13 @@ several containers (mono), are transcribed by the pipeline's recogniser (the bat
 - ``none``: no vocabulary;
 - ``frequent``: only the most prescribed drugs (``vocabulary.FREQUENT_DRUGS``);
 - ``context``: the names in the encounter's context, as a record would list them (the drug and
-  condition names of the whole dialogue, most of which the excerpt says), then the frequent ones.
+  condition names of the whole dialogue, most of which the excerpt says), then the frequent ones;
+- ``record``: the context's names only (a shorter list).
 
 Per setting: WER, drug recall (reference drug mentions, by the drug they resolve to, found in the
 transcript), drugs named that the reference does not name, and the recogniser's time.
 
-    .venv/bin/python bench/asr_vocabulary.py [--visits N]
+    .venv/bin/python bench/asr_vocabulary.py [--visits N] [--settings none,record]
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ VISITS = (
     Visit("valid", "D2N086", "en-gb+m1", "en-us+f4", 0.0, "mp3"),
 )
 MAX_TURNS = 24
-SETTINGS = ("none", "frequent", "context")
+SETTINGS = ("none", "frequent", "context", "record")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ def terms_for(setting: str, whole_dialogue: str) -> tuple[str, ...]:
         return ()
     if setting == "frequent":
         return tuple(vocabulary.hotwords())
-    return tuple(vocabulary.hotwords(context=[whole_dialogue]))
+    return tuple(vocabulary.hotwords(context=[whole_dialogue], frequent=setting == "context"))
 
 
 async def run(recognizer: WhisperRecognizer, audio: Path, terms: tuple[str, ...]) -> tuple:
@@ -112,10 +113,12 @@ def show_totals(scored: dict[str, list[tuple[int, Score]]]) -> None:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--visits", type=int, default=len(VISITS))
+    parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated")
     args = parser.parse_args()
+    settings = [name for name in args.settings.split(",") if name in SETTINGS]
     recognizer = WhisperRecognizer(ASRSettings())
     recognizer.load()
-    scored: dict[str, list[tuple[int, Score]]] = {setting: [] for setting in SETTINGS}
+    scored: dict[str, list[tuple[int, Score]]] = {setting: [] for setting in settings}
     cache = CACHE.with_name("asr-vocabulary")
     for visit in VISITS[: args.visits]:
         whole = dialogue(visit)
@@ -123,7 +126,7 @@ async def main() -> None:
         reference, _ = asr_eval.load_reference(audio.reference)
         words = sum(len(asr_eval.normalise(turn.text).split()) for turn in reference)
         cells = []
-        for setting in SETTINGS:
+        for setting in settings:
             segments, seconds = await run(recognizer, audio.mono, terms_for(setting, whole))
             result = score(reference, segments, seconds)
             scored[setting].append((words, result))
