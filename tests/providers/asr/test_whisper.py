@@ -11,6 +11,7 @@ import pytest
 from scribe.clinical.types import SpeakerRole
 from scribe.config import ASRSettings
 from scribe.providers.asr import whisper as whisper_module
+from scribe.providers.asr._hotwords import lost_words
 from scribe.providers.asr.audio import SAMPLE_RATE, iter_chunks
 from scribe.providers.asr.base import (
     TranscriptionRequest,
@@ -162,9 +163,9 @@ def test_a_window_whose_words_hotwords_lost_is_told_apart() -> None:
     lost = SimpleNamespace(start=0.0, end=30.0, text="I have but I miss them every year")
     long_but_full = SimpleNamespace(start=30.0, end=60.0, text=" ".join(["word"] * 80))
     short = SimpleNamespace(start=60.0, end=64.0, text="Okay.")
-    assert whisper_module._lost_words(lost)
-    assert not whisper_module._lost_words(long_but_full)
-    assert not whisper_module._lost_words(short)
+    assert lost_words(lost)
+    assert not lost_words(long_but_full)
+    assert not lost_words(short)
 
 
 class TestLanguage:

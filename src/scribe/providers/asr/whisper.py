@@ -29,6 +29,7 @@ from faster_whisper import WhisperModel  # type: ignore[import-untyped]
 
 from scribe.config import ASRSettings
 from scribe.errors import BadRequestError
+from scribe.providers.asr._hotwords import transcribe_guarded
 from scribe.providers.asr._language import primary_language
 from scribe.providers.asr._repetition import RepetitionGuard
 from scribe.providers.asr.audio import AudioChunk, iter_chunks, probe
@@ -40,10 +41,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_MODEL_LABEL = "tiny.en"
 # A silence this long inside a channel's segment is taken as the other speaker's turn.
 PAUSE_SECONDS = 0.6
-# Whisper times its segments at most a sentence or two long; one this long is a window decoded
-# without timestamps, and with this few words a second (speech has 2 to 3) most of them lost.
-COLLAPSED_SECONDS = 20.0
-SPARSE_WORDS = 1.5
 # Decoding that keeps Whisper from looping: no conditioning on its own previous output (the main
 # source of runaway repeats), and a retry at higher temperature when a window's text compresses
 # too well (a loop), is too unlikely, or is probably silence.
@@ -227,7 +224,7 @@ def _transcribe_chunk(
 ) -> None:
     for row, guard in enumerate(progress.guards):
         channel = row if plan.channels is not None else None
-        pieces, info = _decode_row(model, chunk.samples[row], plan.options)
+        pieces, info = transcribe_guarded(model, chunk.samples[row], plan.options)
         offset = chunk.start_ms / 1000
         for piece in pieces:
             if guard.accept(piece.text, offset + piece.start, offset + piece.end):
@@ -238,28 +235,6 @@ def _transcribe_chunk(
         progress.reached(chunk, row, chunk.duration_ms / 1000)
         progress.language = progress.language or info.language
     progress.duration_ms = chunk.start_ms + chunk.duration_ms
-
-
-def _decode_row(model: WhisperModel, samples: Any, options: dict[str, Any]) -> tuple[Any, Any]:
-    """Whisper's segments of one row of a window, and its transcription info.
-
-    With hotwords, a small model sometimes stops timing its output: one segment per 30 s, and
-    some of them keep only a few of its words (WER 0.18 to 0.54 on one visit in
-    bench/asr_vocabulary.py). Such a window is decoded again without them.
-    """
-    pieces, info = model.transcribe(samples, **options)
-    if not options.get("hotwords"):
-        return pieces, info
-    kept = list(pieces)
-    if not any(_lost_words(piece) for piece in kept):
-        return kept, info
-    pieces, info = model.transcribe(samples, **{**options, "hotwords": None})
-    return list(pieces), info
-
-
-def _lost_words(piece: Any) -> bool:
-    seconds = piece.end - piece.start
-    return bool(seconds > COLLAPSED_SECONDS and len(piece.text.split()) < SPARSE_WORDS * seconds)
 
 
 def _runs(piece: Any) -> list[tuple[float, float, str]]:
