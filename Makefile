@@ -61,7 +61,9 @@ bench: install  ## every benchmark in bench/
 	$(BIN)/python bench/http_overhead.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/asr.py
+	$(BIN)/python bench/asr_vocabulary.py
 	$(BIN)/python bench/speakers.py
+	$(BIN)/python bench/three_voices.py
 	$(BIN)/python bench/notes_quality.py
 	$(BIN)/python bench/corti_workflow.py
 	$(BIN)/python bench/load.py --corti-rounds 3

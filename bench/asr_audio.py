@@ -74,6 +74,12 @@ def ensure_visits(cache: Path = CACHE, visits: tuple[Visit, ...] = VISITS) -> li
 
 
 def _ensure(cache: Path, visit: Visit) -> VisitAudio:
+    return encode_visit(cache, visit, dialogue(visit), max_turns=MAX_TURNS)
+
+
+def encode_visit(cache: Path, visit: Visit, text: str, *, max_turns: int) -> VisitAudio:
+    """Speak ``text`` (a dialogue) as the visit says, unless the cache holds it already."""
+    cache.mkdir(parents=True, exist_ok=True)
     name = f"{visit.split}-{visit.encounter}"
     prefix = cache / name
     audio = VisitAudio(
@@ -86,9 +92,9 @@ def _ensure(cache: Path, visit: Visit) -> VisitAudio:
         return audio
     _need("espeak-ng", "sox", "ffmpeg")
     arguments = [sys.executable, str(SYNTH), "-", "--out", str(prefix)]
-    arguments += ["--max-turns", str(MAX_TURNS), "--doctor-voice", visit.doctor_voice]
+    arguments += ["--max-turns", str(max_turns), "--doctor-voice", visit.doctor_voice]
     arguments += ["--patient-voice", visit.patient_voice, "--noise", str(visit.noise)]
-    subprocess.run(arguments, input=dialogue(visit), text=True, check=True, capture_output=True)
+    subprocess.run(arguments, input=text, text=True, check=True, capture_output=True)
     for kind, target in (("mono", audio.mono), ("stereo", audio.stereo)):
         wav = Path(f"{prefix}.{kind}.wav")
         if target != wav:

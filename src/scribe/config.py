@@ -65,6 +65,12 @@ class ASRSettings(BaseModel):
     stream_vad_filter: bool = True
     # Terms to bias recognition towards in every request (drug names, local place names).
     vocabulary: Annotated[tuple[str, ...], NoDecode] = ()
+    # Batch jobs: add to the request's and the tenant's terms the drug and condition names of the
+    # encounter's context (the patient's record, earlier transcripts), then fill the hotwords with
+    # the most prescribed drugs (clinical.vocabulary.FREQUENT_DRUGS). Both off: on tiny.en they
+    # cost WER and found no more drug names (bench/asr_vocabulary.py, README).
+    encounter_vocabulary: bool = False
+    frequent_drugs: bool = False
     # whisper: audio is decoded and transcribed in windows of about this length; peak memory
     # grows by about 1 MB per second of window, whatever the file's length.
     chunk_seconds: float = Field(default=120.0, ge=30.0)

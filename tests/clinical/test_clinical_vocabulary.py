@@ -2,9 +2,12 @@ import json
 from importlib import resources
 
 from scribe.clinical.vocabulary import (
+    FREQUENT_DRUGS,
+    HOTWORD_LIMIT,
     drug,
     find_conditions,
     find_drugs,
+    hotwords,
     is_brand,
     is_drug,
     recognition_terms,
@@ -60,3 +63,14 @@ class TestShippedData:
         assert body["attribution"] == "clinical/data/ATTRIBUTION.md"
         assert len(body["drugs"]) > 15_000
         assert len(data.read_bytes()) < 10_000_000
+
+
+class TestHotwords:
+    def test_tenant_then_context_then_frequent_each_once(self) -> None:
+        terms = hotwords(["Ozempic", "Metformin"], ["Meds: metformin, Norvasc."], limit=5)
+        assert terms == ["Ozempic", "Metformin", "norvasc", "amlodipine", FREQUENT_DRUGS[0]]
+
+    def test_short_without_frequent_drugs(self) -> None:
+        assert hotwords([], ["no drug named here"], frequent=False) == []
+        assert len(hotwords()) == HOTWORD_LIMIT
+        assert all(is_drug(term) for term in FREQUENT_DRUGS)

@@ -26,6 +26,36 @@ _LONGEST_DRUG = 3
 _LONGEST_CONDITION = 4
 # Whisper's initial prompt holds 224 tokens; a few dozen names leave room for the rest.
 DEFAULT_TERM_LIMIT = 40
+# Hotwords go before every 30 s window, so each costs decoding time: an encounter gets this many.
+HOTWORD_LIMIT = 24
+# The generic drugs prescribed most often in outpatient care (ClinCalc DrugStats, the top of the
+# list by prescriptions): names a visit is likely to hold when nothing else is known about it.
+FREQUENT_DRUGS = (
+    "atorvastatin",
+    "metformin",
+    "levothyroxine",
+    "lisinopril",
+    "amlodipine",
+    "metoprolol",
+    "albuterol",
+    "omeprazole",
+    "losartan",
+    "gabapentin",
+    "hydrochlorothiazide",
+    "sertraline",
+    "simvastatin",
+    "montelukast",
+    "escitalopram",
+    "rosuvastatin",
+    "bupropion",
+    "furosemide",
+    "pantoprazole",
+    "trazodone",
+    "fluticasone",
+    "tamsulosin",
+    "prednisone",
+    "ibuprofen",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +152,30 @@ def recognition_terms(texts: Iterable[str], limit: int = DEFAULT_TERM_LIMIT) -> 
         for condition in find_conditions(text):
             terms.setdefault(condition.surface.lower())
     return list(terms)[:limit]
+
+
+def hotwords(
+    tenant_terms: Iterable[str] = (),
+    context: Iterable[str] = (),
+    *,
+    frequent: bool = True,
+    limit: int = HOTWORD_LIMIT,
+) -> list[str]:
+    """Terms to bias one encounter's recognition towards, each once, at most limit.
+
+    First the tenant's own terms, then the drug and condition names found in the encounter's
+    context (its known medications and problems, the patient's record), then, while room is left,
+    the most prescribed drugs (``FREQUENT_DRUGS``).
+    """
+    chosen = [term.strip() for term in tenant_terms if term.strip()]
+    chosen += recognition_terms(context, limit)
+    if frequent:
+        chosen += FREQUENT_DRUGS
+    # Once each, whatever the case it was written in; the first spelling is kept.
+    terms: dict[str, str] = {}
+    for term in chosen:
+        terms.setdefault(term.lower(), term)
+    return list(terms.values())[:limit]
 
 
 def _scan(text: str, table: dict[str, str], longest: int) -> list[Mention]:

@@ -7,14 +7,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scribe.auth import service as auth_service
 from scribe.errors import ScribeError
 from scribe.jobs.models import Job
 from scribe.jobs.runner import JobContext, handler
 from scribe.providers.asr.base import TranscriptionRequest, TranscriptionResult
 from scribe.recordings import service as recording_service
 from scribe.recordings.models import Recording
-from scribe.transcripts import service
+from scribe.transcripts import service, vocabulary
 from scribe.transcripts.models import Transcript
 
 
@@ -54,17 +53,25 @@ async def recognize_recording(
     options: service.AudioOptions,
     on_progress: Callable[[float], None] | None,
 ) -> TranscriptionResult:
-    """Recognise a recording with speaker roles, the tenant's vocabulary and the job's options.
+    """Recognise a recording with speaker roles, its vocabulary (``vocabulary.terms_for``) and
+    the job's options.
 
     Commits first: the recogniser can take minutes, and holds no database connection meanwhile.
     """
     audio = service.audio_of(ctx.runtime.blobs, recording)
-    tenant_terms = await auth_service.vocabulary_of(ctx.session, recording.tenant_id)
+    asr = ctx.runtime.settings.asr
+    terms = await vocabulary.terms_for(
+        ctx.session,
+        recording,
+        options.vocabulary,
+        encounter=asr.encounter_vocabulary,
+        frequent=asr.frequent_drugs,
+    )
     request = TranscriptionRequest(
         audio=audio,
         language=language,
         channel_roles=options.channel_roles,
-        vocabulary=(*options.vocabulary, *tenant_terms),
+        vocabulary=terms,
         on_progress=on_progress,
     )
     await ctx.session.commit()

@@ -28,6 +28,7 @@ THREE = [
     ("relative", "She could not climb the stairs on Sunday, so I drove her here."),
     ("doctor", "Does it hurt when you bend it?"),
     ("patient", "Yes, mostly in the morning when I get up."),
+    ("relative", "And she has been taking her pills for the pain every night."),
 ]
 ONE = [
     ("doctor", "Patient seen today for left knee pain of two weeks."),

@@ -11,6 +11,7 @@ import pytest
 from scribe.clinical.types import SpeakerRole
 from scribe.config import ASRSettings
 from scribe.providers.asr import whisper as whisper_module
+from scribe.providers.asr._hotwords import lost_words
 from scribe.providers.asr.audio import SAMPLE_RATE, iter_chunks
 from scribe.providers.asr.base import (
     TranscriptionRequest,
@@ -155,6 +156,16 @@ async def test_vocabulary_biases_the_model(whisper: WhisperRecognizer) -> None:
     request = TranscriptionRequest(clip("clip.ogg"), channel_roles=ROLES, vocabulary=("Moore",))
     result = await whisper.transcribe(request)
     assert "moore" in _text(result, channel=0)
+
+
+def test_a_window_whose_words_hotwords_lost_is_told_apart() -> None:
+    # The signature of a window a small model decoded without timestamps under hotwords.
+    lost = SimpleNamespace(start=0.0, end=30.0, text="I have but I miss them every year")
+    long_but_full = SimpleNamespace(start=30.0, end=60.0, text=" ".join(["word"] * 80))
+    short = SimpleNamespace(start=60.0, end=64.0, text="Okay.")
+    assert lost_words(lost)
+    assert not lost_words(long_but_full)
+    assert not lost_words(short)
 
 
 class TestLanguage:

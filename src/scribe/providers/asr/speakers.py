@@ -14,6 +14,7 @@ complaint names every segment of that voice; a third voice (a relative) stays un
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -21,9 +22,6 @@ from scribe.clinical import infer_roles
 from scribe.clinical.roles import role_scores
 from scribe.clinical.types import SpeakerRole, Utterance
 from scribe.providers.asr.base import AsrSegment, TranscriptionResult
-
-# Voice labels as ``voices.cluster_voices`` gives them: the two dialogue voices, then any other.
-OTHER_VOICE = 2
 
 
 def assign_roles(
@@ -56,8 +54,7 @@ def _two_voices(voices: Sequence[int | None]) -> bool:
 def _by_voice(
     segments: tuple[AsrSegment, ...], voices: Sequence[int | None]
 ) -> tuple[AsrSegment, ...]:
-    doctor_voice = _doctor_voice(segments, voices)
-    roles: dict[int, SpeakerRole] = {doctor_voice: "doctor", 1 - doctor_voice: "patient"}
+    roles = _voice_roles(segments, voices)
     # A role the recogniser gave (a diarizing server) is kept; the voices fill in the rest.
     given = [s.speaker != "unspecified" for s in segments]
     named = tuple(
@@ -67,23 +64,47 @@ def _by_voice(
     # Segments too short to tell the voice: from their wording and the turn before.
     filled = _turn_taking(_inferred(named))
     return tuple(
-        replace(s, speaker="unspecified") if v == OTHER_VOICE and not known else s
+        replace(s, speaker="unspecified") if v is not None and v not in roles and not known else s
         for s, v, known in zip(filled, voices, given, strict=True)
     )
 
 
-def _doctor_voice(segments: tuple[AsrSegment, ...], voices: Sequence[int | None]) -> int:
-    """Of voices 0 and 1, the one whose wording sounds more like the clinician's."""
-    lean = {0: 0, 1: 0}  # doctor evidence minus patient evidence
+def _voice_roles(
+    segments: tuple[AsrSegment, ...], voices: Sequence[int | None]
+) -> dict[int, SpeakerRole]:
+    """Doctor and patient voices; a third voice (a relative) gets no role.
+
+    The doctor's voice is the one whose wording sounds most like a clinician's; the patient's, of
+    the others, the one whose wording sounds most like a patient's, counting each answer to the
+    doctor's questions as a cue (a relative mostly speaks of the patient, unasked).
+    """
+    heard = list(dict.fromkeys(v for v in voices if v is not None))
+    lean = _leans(segments, voices, heard)
+    doctor = next(v for v in heard if lean[v] == max(lean.values()))
+    turns = list(zip(segments, voices, strict=True))
+    for (asked, asker), (_, voice) in itertools.pairwise(turns):
+        if asker == doctor and voice is not None and voice != doctor:
+            lean[voice] -= 1 if asked.text.rstrip().endswith("?") else 0
+    others = [v for v in heard if v != doctor]
+    patient = next(v for v in others if lean[v] == min(lean[o] for o in others))
+    return {doctor: "doctor", patient: "patient"}
+
+
+def _leans(
+    segments: tuple[AsrSegment, ...], voices: Sequence[int | None], heard: list[int]
+) -> dict[int, int]:
+    """Per voice, the doctor evidence in its wording minus the patient evidence.
+
+    On even evidence the voice heard first wins (``heard`` is in speaking order): the clinician
+    usually opens the visit.
+    """
+    lean = dict.fromkeys(heard, 0)
     for segment, voice in zip(segments, voices, strict=True):
-        if voice in lean:
+        if voice is not None:
             doctor, patient = role_scores(segment.text)
             asks = 1 if segment.text.rstrip().endswith("?") else 0
             lean[voice] += doctor + asks - patient
-    if lean[0] != lean[1]:
-        return 0 if lean[0] > lean[1] else 1
-    # No evidence either way: the clinician usually opens the visit.
-    return next(v for v in voices if v is not None and v in lean)
+    return lean
 
 
 def _by_channel(segment: AsrSegment, roles: tuple[SpeakerRole, ...]) -> AsrSegment:

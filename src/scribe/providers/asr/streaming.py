@@ -23,6 +23,7 @@ import av
 import av.error
 import numpy as np
 
+from scribe.providers.asr._hotwords import transcribe_guarded
 from scribe.providers.asr.audio import SAMPLE_RATE, Pcm
 from scribe.providers.asr.base import AsrSegment
 
@@ -97,7 +98,7 @@ class RollingRecognizer:
         return Update(final, interim)
 
     def _recognise(self, pcm: Pcm, offset: int) -> list[AsrSegment]:
-        pieces, _ = self._model.transcribe(pcm, **self._options)
+        pieces, _ = transcribe_guarded(self._model, pcm, self._options)
         start_ms = offset * 1000 // SAMPLE_RATE
         length_ms = len(pcm) * 1000 // SAMPLE_RATE
         found = []

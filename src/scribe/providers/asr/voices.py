@@ -18,17 +18,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from contextlib import closing
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import anyio.to_thread
 import numpy as np
 import numpy.typing as npt
 import onnxruntime  # type: ignore[import-untyped]
-from sklearn.cluster import AgglomerativeClustering  # type: ignore[import-untyped]
 
+from scribe.providers.asr._clusters import cluster_voices as cluster_voices
+from scribe.providers.asr._clusters import unit
 from scribe.providers.asr.audio import iter_chunks
 from scribe.providers.asr.base import AsrSegment
 
@@ -53,18 +52,6 @@ _SILENT_RMS = 1e-4
 MIN_SEGMENT_MS = 400
 # Only this much of a long segment is embedded: it bounds the audio held and the time spent.
 MAX_SEGMENT_MS = 20_000
-# Clustering: the speech splits in two groups; they are two voices when the smaller one holds
-# this share of the speech in at least this many segments, and their centroids are less similar
-# than this (a voice split in two: 0.97 on two visits; two like voices: 0.89 to 0.93, espeak-ng
-# voices over 13 visits). At most this many segments (the longest) are clustered.
-_MIN_SHARE = 0.08
-_MIN_SEGMENTS = 2
-_SAME_VOICE = 0.95
-_REFINE_ROUNDS = 10
-# Splitting in more groups found a relative's voice, but left parts of the two main voices
-# aside on other visits (0.787 against 0.796 of the time right over 13 visits): two it is.
-_GROUPS = 2
-_MAX_CLUSTERED = 1_500
 
 
 class VoiceModel:
@@ -107,7 +94,7 @@ class VoiceModel:
             if utterance is None:
                 out.append(None)
                 continue
-            out.append(_unit(rows[at : at + len(utterance)].mean(axis=0)))
+            out.append(unit(rows[at : at + len(utterance)].mean(axis=0)))
             at += len(utterance)
         return out
 
@@ -249,103 +236,10 @@ def _span(segment: AsrSegment) -> tuple[int, int]:
     return start, max(end_ms * SAMPLE_RATE // 1000, start)
 
 
-def cluster_voices(
-    vectors: Sequence[Vectors | None], durations_ms: Sequence[int]
-) -> list[int | None]:
-    """A voice label per segment, 0 the voice heard most, then 1; None where there is no vector.
-
-    Each segment takes the voice (see ``_voice_centroids``) its embedding is nearest to.
-    """
-    known = [i for i, v in enumerate(vectors) if v is not None]
-    if not known:
-        return [None] * len(vectors)
-    matrix = np.stack([vectors[i] for i in known])  # type: ignore[misc]
-    weights = np.array([max(durations_ms[i], 1) for i in known], np.float64)
-    centroids = _voice_centroids(matrix, weights)
-    similarity = matrix @ centroids.T
-    nearest = similarity.argmax(axis=1)
-    labels: list[int | None] = [None] * len(vectors)
-    for row, index in enumerate(known):
-        labels[index] = int(nearest[row])
-    return labels
-
-
-def _voice_centroids(matrix: Vectors, weights: npt.NDArray[np.float64]) -> Vectors:
-    """Unit centroids of the voices heard, most speech first.
-
-    Embeddings of one recording share much (room, microphone, synthesis): taking away their mean
-    leaves what sets the voices apart, so even two similar voices split cleanly. The speech is
-    split in a few groups, and groups that sound alike (or are too small to be a voice of their
-    own) are merged into the group they are most like.
-    """
-    if len(matrix) < 2:
-        return matrix[:1]
-    # Clustering is quadratic in segments: an hour's worth is capped at its longest segments.
-    sample = np.sort(np.argsort(-weights, kind="stable")[:_MAX_CLUSTERED])
-    points, w = matrix[sample], weights[sample]
-    centred = points - (w @ points) / w.sum()
-    centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
-    groups = _groups(centred, w, min(_GROUPS, len(points)))
-    found = [_Group(float(w[m].sum()), w[m] @ points[m], int(m.sum())) for m in _masks(groups)]
-    while len(found) > 1:
-        found.sort(key=lambda group: -group.speech)
-        units = np.stack([_unit(group.total) for group in found])
-        similar = units @ units.T
-        np.fill_diagonal(similar, -1.0)
-        small = found[-1]
-        if small.speech < _MIN_SHARE * w.sum() or small.segments < _MIN_SEGMENTS:
-            a, b = len(found) - 1, int(similar[-1].argmax())
-        else:
-            a, b = (int(x) for x in np.unravel_index(similar.argmax(), similar.shape))
-            if similar[a, b] <= _SAME_VOICE:
-                break
-        merged = found[a].merged(found[b])
-        found = [group for i, group in enumerate(found) if i not in (a, b)] + [merged]
-    found.sort(key=lambda group: -group.speech)
-    return np.stack([_unit(group.total) for group in found])
-
-
-@dataclass(frozen=True, slots=True)
-class _Group:
-    speech: float  # milliseconds
-    total: npt.NDArray[np.float64]  # duration-weighted sum of the members' embeddings
-    segments: int
-
-    def merged(self, other: _Group) -> _Group:
-        return _Group(
-            self.speech + other.speech, self.total + other.total, self.segments + other.segments
-        )
-
-
-def _masks(groups: npt.NDArray[np.intp]) -> list[npt.NDArray[np.bool_]]:
-    return [groups == g for g in np.unique(groups)]
-
-
-def _groups(points: Vectors, weights: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.intp]:
-    """n groups: average-linkage clustering, refined by a few rounds of weighted k-means."""
-    groups = np.asarray(
-        AgglomerativeClustering(n_clusters=n, metric="cosine", linkage="average").fit_predict(
-            points
-        )
-    )
-    for _ in range(_REFINE_ROUNDS):
-        present = np.unique(groups)
-        centroids = np.stack([_unit(weights[groups == g] @ points[groups == g]) for g in present])
-        refined = present[(points @ centroids.T).argmax(axis=1)]
-        if np.array_equal(refined, groups):
-            break
-        groups = refined
-    return groups
-
-
-def _unit(vector: npt.NDArray[np.floating[Any]]) -> Vectors:
-    return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
-
-
 def voice_labels(
     audio: Path, segments: Sequence[AsrSegment], model: VoiceModel | None = None
 ) -> list[int | None]:
-    """Each segment's voice (0 the voice heard most, 1 the other), None where it can't tell.
+    """Each segment's voice (0 the voice heard most, then 1, 2), None where it can't tell.
 
     Blocking (decodes the file and runs the network): see ``label_voices`` for the event loop.
     """

@@ -29,6 +29,7 @@ from faster_whisper import WhisperModel  # type: ignore[import-untyped]
 
 from scribe.config import ASRSettings
 from scribe.errors import BadRequestError
+from scribe.providers.asr._hotwords import transcribe_guarded
 from scribe.providers.asr._language import primary_language
 from scribe.providers.asr._repetition import RepetitionGuard
 from scribe.providers.asr.audio import AudioChunk, iter_chunks, probe
@@ -223,7 +224,7 @@ def _transcribe_chunk(
 ) -> None:
     for row, guard in enumerate(progress.guards):
         channel = row if plan.channels is not None else None
-        pieces, info = model.transcribe(chunk.samples[row], **plan.options)
+        pieces, info = transcribe_guarded(model, chunk.samples[row], plan.options)
         offset = chunk.start_ms / 1000
         for piece in pieces:
             if guard.accept(piece.text, offset + piece.start, offset + piece.end):
