@@ -393,7 +393,7 @@ def _train_notes(settings: Settings, args: argparse.Namespace) -> int:
     out = args.out or packaged_path()
     out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"{len(model.weights)} weights from {len(visits)} visits -> {out}")
-    layout = train_layout([note for _, note in visits])
+    layout = train_layout([note for _, note in visits], [dialogue for dialogue, _ in visits])
     layout_out = args.layout_out or layout_model.packaged_path()
     layout_out.write_text(layout.to_json(), encoding="utf-8")
     print(f"layout from {len(visits)} notes -> {layout_out}")

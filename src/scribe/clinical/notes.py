@@ -199,8 +199,6 @@ _VITAL_LABELS = {
 }
 
 
-# "One twenty five over seventy" reaches here as "one 25 over 70": a systolic over 100.
-_HUNDRED_AND = re.compile(r"\bone (\d{2})(?= over \d)")
 _VITAL_UNITS = {"blood pressure": "mmHg", "heart rate": "bpm", "oxygen saturation": "%"}
 
 
@@ -210,7 +208,7 @@ def _with_vitals(found: list[Candidate]) -> list[Candidate]:
     for candidate in found:
         if candidate.category not in ("vitals", "exam"):
             continue
-        spoken = _HUNDRED_AND.sub(r"1\1", digits(candidate.text))
+        spoken = digits(candidate.text)
         for vital in extract_vitals(spoken):
             unit = vital.unit or _VITAL_UNITS.get(vital.name)
             value = f"{vital.value} {unit}" if unit else vital.value

@@ -334,7 +334,7 @@ def learned_engine(training: Sequence[AciEncounter]) -> Callable[[str], str]:
     from scribe.clinical.layout_training import train_layout
 
     model = train_keep_model([(e.dialogue, e.note) for e in training])
-    layout = train_layout([e.note for e in training])
+    layout = train_layout([e.note for e in training], [e.dialogue for e in training])
     return lambda dialogue: write_aci_note(dialogue, keep=model, layout=layout)
 
 
