@@ -373,7 +373,8 @@ def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
         print(notes.format_report(notes.evaluate_encounters(encounters, output=args.output)))
         return 0
     try:
-        result = notes.cross_validate(encounters, args.folds, output=args.output)
+        trainer = notes.learned_engine_with(notes.mts_beside(args.data[0]))
+        result = notes.cross_validate(encounters, args.folds, trainer, output=args.output)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -383,13 +384,21 @@ def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
 
 def _train_notes(settings: Settings, args: argparse.Namespace) -> int:
     from scribe.clinical import layout as layout_model
+    from scribe.clinical import punctuation
     from scribe.clinical.keep import packaged_path
     from scribe.clinical.keep_training import train_keep_model
     from scribe.clinical.layout_training import train_layout
+    from scribe.clinical.punctuation_training import train_punctuator
     from scribe.evaluation import notes
 
     visits = [(e.dialogue, e.note) for path in args.data for e in notes.load_aci(path)]
-    model = train_keep_model(visits)
+    punctuator = train_punctuator(
+        [dialogue for dialogue, _ in visits] + notes.mts_beside(args.data[0])
+    )
+    if punctuator is not None:
+        punctuation.packaged_path().write_text(punctuator.to_json(), encoding="utf-8")
+        print(f"sentence ends: {len(punctuator.weights)} weights -> {punctuation.packaged_path()}")
+    model = train_keep_model(visits, punctuator or "off")
     out = args.out or packaged_path()
     out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"{len(model.weights)} weights from {len(visits)} visits -> {out}")

@@ -12,6 +12,7 @@ published figures, so the engine's figures are comparable with the published sys
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import statistics
 import time
@@ -25,6 +26,7 @@ from rouge_score import rouge_scorer  # type: ignore[import-untyped]  # ships no
 from scribe import clinical
 from scribe.clinical.keep import KeepModel
 from scribe.clinical.layout import Layout
+from scribe.clinical.punctuation import Punctuator
 from scribe.clinical.types import (
     DraftSection,
     NoteDraft,
@@ -150,11 +152,14 @@ def write_aci_note(
     dialogue: str,
     keep: KeepModel | Literal["shipped", "off"] = "shipped",
     layout: Layout | Literal["shipped", "off"] = "shipped",
+    punctuation: Punctuator | Literal["shipped", "off"] = "shipped",
 ) -> str:
     """Write and render the engine's note for one ACI-Bench dialogue ("" if it is too short)."""
     try:
         utterances = clinical.parse_transcript(dialogue)
-        draft = clinical.write_note(utterances, ACI_TEMPLATE, keep=keep, layout=layout)
+        draft = clinical.write_note(
+            utterances, ACI_TEMPLATE, keep=keep, layout=layout, punctuation=punctuation
+        )
     except TranscriptTooShortError:
         return ""
     return render_note(draft)
@@ -325,17 +330,38 @@ Trainer = Callable[[Sequence[AciEncounter]], Callable[[str], str]]
 
 def fixed_engine(_training: Sequence[AciEncounter]) -> Callable[[str], str]:
     """The trainer of an engine with nothing learned: the same writer for every fold."""
-    return lambda dialogue: write_aci_note(dialogue, keep="off", layout="off")
+    return lambda dialogue: write_aci_note(dialogue, keep="off", layout="off", punctuation="off")
 
 
-def learned_engine(training: Sequence[AciEncounter]) -> Callable[[str], str]:
-    """Train the keep-or-drop model and the layout on the training visits only; write with them."""
+def learned_engine(
+    training: Sequence[AciEncounter], extra_dialogues: Sequence[str] = ()
+) -> Callable[[str], str]:
+    """Train the sentence-end model, the keep-or-drop model and the layout on the training
+    visits only (the sentence ends also on extra_dialogues, e.g. MTS-Dialog's training set,
+    which CV never scores); write with them."""
     from scribe.clinical.keep_training import train_keep_model
     from scribe.clinical.layout_training import train_layout
+    from scribe.clinical.punctuation_training import train_punctuator
 
-    model = train_keep_model([(e.dialogue, e.note) for e in training])
+    punctuator = train_punctuator([e.dialogue for e in training] + list(extra_dialogues))
+    marks: Punctuator | Literal["off"] = punctuator or "off"
+    model = train_keep_model([(e.dialogue, e.note) for e in training], marks)
     layout = train_layout([e.note for e in training], [e.dialogue for e in training])
-    return lambda dialogue: write_aci_note(dialogue, keep=model, layout=layout)
+    return lambda dialogue: write_aci_note(dialogue, keep=model, layout=layout, punctuation=marks)
+
+
+def learned_engine_with(extra_dialogues: Sequence[str]) -> Trainer:
+    """The learned engine's trainer, its sentence ends also learned from extra_dialogues."""
+    return functools.partial(learned_engine, extra_dialogues=tuple(extra_dialogues))
+
+
+def mts_beside(aci_csv: Path) -> list[str]:
+    """MTS-Dialog's training dialogues where EVAL.md keeps them (data/mts-dialog beside
+    data/aci-bench), or none when they are not there."""
+    from scribe.clinical.punctuation_training import mts_dialogues
+
+    path = aci_csv.resolve().parent.parent / "mts-dialog" / "MTS-Dialog-TrainingSet.csv"
+    return mts_dialogues(path) if path.is_file() else []
 
 
 def assign_folds(encounters: Sequence[AciEncounter], folds: int) -> list[int]:
