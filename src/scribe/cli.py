@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from scribe.clinical.types import SpeakerRole, TranscriptTooShortError
 from scribe.config import Settings
@@ -133,13 +133,21 @@ def _offline_parsers(commands: Any) -> None:
     train = commands.add_parser("train", help="rebuild learned artefacts").add_subparsers(
         required=True
     )
-    train_notes = train.add_parser("notes", help="the note engine's keep-or-drop model")
+    train_notes = train.add_parser(
+        "notes", help="the note engine's sentence-end, layout and keep-or-drop models"
+    )
     train_notes.add_argument("--data", type=Path, action="append", required=True)
     train_notes.add_argument(
         "--out", type=Path, default=None, help="keep model; default: the packaged file"
     )
     train_notes.add_argument(
         "--layout-out", type=Path, default=None, help="layout model; default: the packaged file"
+    )
+    train_notes.add_argument(
+        "--punctuation-out",
+        type=Path,
+        default=None,
+        help="sentence-end model; default: the packaged file",
     )
     train_notes.set_defaults(func=_train_notes)
     asr = evaluate.add_parser("asr", help="WER and speaker-role accuracy on reference audio")
@@ -390,22 +398,30 @@ def _train_notes(settings: Settings, args: argparse.Namespace) -> int:
     from scribe.clinical.layout_training import train_layout
     from scribe.clinical.punctuation_training import train_punctuator
     from scribe.evaluation import notes
+    from scribe.evaluation.calibration import calibrated
 
-    visits = [(e.dialogue, e.note) for path in args.data for e in notes.load_aci(path)]
+    encounters = [e for path in args.data for e in notes.load_aci(path)]
+    visits = [(e.dialogue, e.note) for e in encounters]
     punctuator = train_punctuator(
         [dialogue for dialogue, _ in visits] + notes.mts_beside(args.data[0])
     )
+    punctuation_out = args.punctuation_out or punctuation.packaged_path()
     if punctuator is not None:
-        punctuation.packaged_path().write_text(punctuator.to_json(), encoding="utf-8")
-        print(f"sentence ends: {len(punctuator.weights)} weights -> {punctuation.packaged_path()}")
-    model = train_keep_model(visits, punctuator or "off")
-    out = args.out or packaged_path()
-    out.write_text(model.to_json() + "\n", encoding="utf-8")
-    print(f"{len(model.weights)} weights from {len(visits)} visits -> {out}")
+        punctuation_out.write_text(punctuator.to_json(), encoding="utf-8")
+        print(f"sentence ends: {len(punctuator.weights)} weights -> {punctuation_out}")
     layout = train_layout([note for _, note in visits], [dialogue for dialogue, _ in visits])
     layout_out = args.layout_out or layout_model.packaged_path()
     layout_out.write_text(layout.to_json(), encoding="utf-8")
     print(f"layout from {len(visits)} notes -> {layout_out}")
+    marks: punctuation.Punctuator | Literal["off"] = punctuator or "off"
+    ided = [(e.encounter_id, e.dialogue, e.note) for e in encounters]
+    model = calibrated(train_keep_model(visits, marks), ided, layout, marks)
+    out = args.out or packaged_path()
+    out.write_text(model.to_json() + "\n", encoding="utf-8")
+    print(
+        f"{len(model.weights)} weights from {len(visits)} visits, dropping below "
+        f"{model.drop_below} -> {out}"
+    )
     return 0
 
 

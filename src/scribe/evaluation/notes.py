@@ -342,11 +342,14 @@ def learned_engine(
     from scribe.clinical.keep_training import train_keep_model
     from scribe.clinical.layout_training import train_layout
     from scribe.clinical.punctuation_training import train_punctuator
+    from scribe.evaluation.calibration import calibrated
 
     punctuator = train_punctuator([e.dialogue for e in training] + list(extra_dialogues))
     marks: Punctuator | Literal["off"] = punctuator or "off"
     model = train_keep_model([(e.dialogue, e.note) for e in training], marks)
     layout = train_layout([e.note for e in training], [e.dialogue for e in training])
+    visits = [(e.encounter_id, e.dialogue, e.note) for e in training]
+    model = calibrated(model, visits, layout, marks)
     return lambda dialogue: write_aci_note(dialogue, keep=model, layout=layout, punctuation=marks)
 
 
