@@ -28,10 +28,9 @@ from scribe.evaluation.notes import (
     cross_validate,
     evaluate_engine,
     format_cross_validation,
-    learned_engine_with,
-    mts_beside,
     write_aci_note,
 )
+from scribe.evaluation.training import learned_engine_with, mts_beside
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "aci-bench" / "valid.csv"
 _GROUPS: dict[str, tuple[str, ...]] = {

@@ -370,7 +370,7 @@ def _note(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
-    from scribe.evaluation import notes
+    from scribe.evaluation import notes, training
 
     if args.folds is None and len(args.data) == 1:
         report = notes.evaluate_engine(args.data[0], limit=args.limit, output=args.output)
@@ -381,7 +381,7 @@ def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
         print(notes.format_report(notes.evaluate_encounters(encounters, output=args.output)))
         return 0
     try:
-        trainer = notes.learned_engine_with(notes.mts_beside(args.data[0]))
+        trainer = training.learned_engine_with(training.mts_beside(args.data[0]))
         result = notes.cross_validate(encounters, args.folds, trainer, output=args.output)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -399,12 +399,11 @@ def _train_notes(settings: Settings, args: argparse.Namespace) -> int:
     from scribe.clinical.punctuation_training import train_punctuator
     from scribe.evaluation import notes
     from scribe.evaluation.calibration import calibrated
+    from scribe.evaluation.training import mts_beside
 
     encounters = [e for path in args.data for e in notes.load_aci(path)]
     visits = [(e.dialogue, e.note) for e in encounters]
-    punctuator = train_punctuator(
-        [dialogue for dialogue, _ in visits] + notes.mts_beside(args.data[0])
-    )
+    punctuator = train_punctuator([dialogue for dialogue, _ in visits] + mts_beside(args.data[0]))
     punctuation_out = args.punctuation_out or punctuation.packaged_path()
     if punctuator is not None:
         punctuation_out.write_text(punctuator.to_json(), encoding="utf-8")

@@ -12,7 +12,6 @@ published figures, so the engine's figures are comparable with the published sys
 from __future__ import annotations
 
 import csv
-import functools
 import re
 import statistics
 import time
@@ -333,40 +332,6 @@ def fixed_engine(_training: Sequence[AciEncounter]) -> Callable[[str], str]:
     return lambda dialogue: write_aci_note(dialogue, keep="off", layout="off", punctuation="off")
 
 
-def learned_engine(
-    training: Sequence[AciEncounter], extra_dialogues: Sequence[str] = ()
-) -> Callable[[str], str]:
-    """Train the sentence-end model, the keep-or-drop model and the layout on the training
-    visits only (the sentence ends also on extra_dialogues, e.g. MTS-Dialog's training set,
-    which CV never scores); write with them."""
-    from scribe.clinical.keep_training import train_keep_model
-    from scribe.clinical.layout_training import train_layout
-    from scribe.clinical.punctuation_training import train_punctuator
-    from scribe.evaluation.calibration import calibrated
-
-    punctuator = train_punctuator([e.dialogue for e in training] + list(extra_dialogues))
-    marks: Punctuator | Literal["off"] = punctuator or "off"
-    model = train_keep_model([(e.dialogue, e.note) for e in training], marks)
-    layout = train_layout([e.note for e in training], [e.dialogue for e in training])
-    visits = [(e.encounter_id, e.dialogue, e.note) for e in training]
-    model = calibrated(model, visits, layout, marks)
-    return lambda dialogue: write_aci_note(dialogue, keep=model, layout=layout, punctuation=marks)
-
-
-def learned_engine_with(extra_dialogues: Sequence[str]) -> Trainer:
-    """The learned engine's trainer, its sentence ends also learned from extra_dialogues."""
-    return functools.partial(learned_engine, extra_dialogues=tuple(extra_dialogues))
-
-
-def mts_beside(aci_csv: Path) -> list[str]:
-    """MTS-Dialog's training dialogues where EVAL.md keeps them (data/mts-dialog beside
-    data/aci-bench), or none when they are not there."""
-    from scribe.clinical.punctuation_training import mts_dialogues
-
-    path = aci_csv.resolve().parent.parent / "mts-dialog" / "MTS-Dialog-TrainingSet.csv"
-    return mts_dialogues(path) if path.is_file() else []
-
-
 def assign_folds(encounters: Sequence[AciEncounter], folds: int) -> list[int]:
     """Deterministic folds: visits sorted by id, dealt round-robin, independent of file order."""
     if not 2 <= folds <= len(encounters):
@@ -381,10 +346,17 @@ def assign_folds(encounters: Sequence[AciEncounter], folds: int) -> list[int]:
 def cross_validate(
     encounters: Sequence[AciEncounter],
     folds: int,
-    trainer: Trainer = learned_engine,
+    trainer: Trainer | None = None,
     output: Path | None = None,
 ) -> CrossValidation:
-    """Train on k-1 folds, write and score the held fold's notes, for each of the k folds."""
+    """Train on k-1 folds, write and score the held fold's notes, for each of the k folds.
+
+    trainer defaults to the learned engine (evaluation/training.py) on the folds alone.
+    """
+    if trainer is None:
+        from scribe.evaluation.training import learned_engine
+
+        trainer = learned_engine
     fold_of = assign_folds(encounters, folds)
     results: list[FoldScore] = []
     written: list[str] = [""] * len(encounters)
