@@ -22,7 +22,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from scribe.clinical import keep, layout, vocabulary
+from scribe.clinical import keep, layout, punctuation, vocabulary
 from scribe.evaluation import format_report, load_aci, score_notes
 from scribe.evaluation.notes import (
     cross_validate,
@@ -30,6 +30,7 @@ from scribe.evaluation.notes import (
     format_cross_validation,
     write_aci_note,
 )
+from scribe.evaluation.training import learned_engine_with, mts_beside
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "aci-bench" / "valid.csv"
 _GROUPS: dict[str, tuple[str, ...]] = {
@@ -87,16 +88,18 @@ def per_section(data: Path, limit: int | None) -> None:
 def artefact_memory() -> None:
     keep.shipped_model.cache_clear()
     layout.shipped_layout.cache_clear()
+    punctuation.shipped_punctuator.cache_clear()
     vocabulary._vocabulary.cache_clear()
     tracemalloc.start()
     keep.shipped_model()
     layout.shipped_layout()
+    punctuation.shipped_punctuator()
     vocabulary.find_drugs("aspirin")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(
-        f"artefacts: peak {peak / 1e6:.1f} MB while loading the keep-or-drop model, the layout "
-        "and the drug and condition dictionary"
+        f"artefacts: peak {peak / 1e6:.1f} MB while loading the keep-or-drop model, the layout, "
+        "the sentence-end model and the drug and condition dictionary"
     )
 
 
@@ -129,7 +132,8 @@ def main() -> None:
     artefact_memory()
     speed(args.data)
     pooled = load_aci(args.data.with_name("train.csv")) + load_aci(args.data)
-    print(format_cross_validation(cross_validate(pooled, args.folds)))
+    trainer = learned_engine_with(mts_beside(args.data))
+    print(format_cross_validation(cross_validate(pooled, args.folds, trainer)))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from scribe.clinical.types import SpeakerRole, TranscriptTooShortError
 from scribe.config import Settings
@@ -133,13 +133,21 @@ def _offline_parsers(commands: Any) -> None:
     train = commands.add_parser("train", help="rebuild learned artefacts").add_subparsers(
         required=True
     )
-    train_notes = train.add_parser("notes", help="the note engine's keep-or-drop model")
+    train_notes = train.add_parser(
+        "notes", help="the note engine's sentence-end, layout and keep-or-drop models"
+    )
     train_notes.add_argument("--data", type=Path, action="append", required=True)
     train_notes.add_argument(
         "--out", type=Path, default=None, help="keep model; default: the packaged file"
     )
     train_notes.add_argument(
         "--layout-out", type=Path, default=None, help="layout model; default: the packaged file"
+    )
+    train_notes.add_argument(
+        "--punctuation-out",
+        type=Path,
+        default=None,
+        help="sentence-end model; default: the packaged file",
     )
     train_notes.set_defaults(func=_train_notes)
     asr = evaluate.add_parser("asr", help="WER and speaker-role accuracy on reference audio")
@@ -362,7 +370,7 @@ def _note(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
-    from scribe.evaluation import notes
+    from scribe.evaluation import notes, training
 
     if args.folds is None and len(args.data) == 1:
         report = notes.evaluate_engine(args.data[0], limit=args.limit, output=args.output)
@@ -373,7 +381,8 @@ def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
         print(notes.format_report(notes.evaluate_encounters(encounters, output=args.output)))
         return 0
     try:
-        result = notes.cross_validate(encounters, args.folds, output=args.output)
+        trainer = training.learned_engine_with(training.mts_beside(args.data[0]))
+        result = notes.cross_validate(encounters, args.folds, trainer, output=args.output)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -383,20 +392,35 @@ def _eval_notes(settings: Settings, args: argparse.Namespace) -> int:
 
 def _train_notes(settings: Settings, args: argparse.Namespace) -> int:
     from scribe.clinical import layout as layout_model
+    from scribe.clinical import punctuation
     from scribe.clinical.keep import packaged_path
     from scribe.clinical.keep_training import train_keep_model
     from scribe.clinical.layout_training import train_layout
+    from scribe.clinical.punctuation_training import train_punctuator
     from scribe.evaluation import notes
+    from scribe.evaluation.calibration import calibrated
+    from scribe.evaluation.training import mts_beside
 
-    visits = [(e.dialogue, e.note) for path in args.data for e in notes.load_aci(path)]
-    model = train_keep_model(visits)
-    out = args.out or packaged_path()
-    out.write_text(model.to_json() + "\n", encoding="utf-8")
-    print(f"{len(model.weights)} weights from {len(visits)} visits -> {out}")
-    layout = train_layout([note for _, note in visits])
+    encounters = [e for path in args.data for e in notes.load_aci(path)]
+    visits = [(e.dialogue, e.note) for e in encounters]
+    punctuator = train_punctuator([dialogue for dialogue, _ in visits] + mts_beside(args.data[0]))
+    punctuation_out = args.punctuation_out or punctuation.packaged_path()
+    if punctuator is not None:
+        punctuation_out.write_text(punctuator.to_json(), encoding="utf-8")
+        print(f"sentence ends: {len(punctuator.weights)} weights -> {punctuation_out}")
+    layout = train_layout([note for _, note in visits], [dialogue for dialogue, _ in visits])
     layout_out = args.layout_out or layout_model.packaged_path()
     layout_out.write_text(layout.to_json(), encoding="utf-8")
     print(f"layout from {len(visits)} notes -> {layout_out}")
+    marks: punctuation.Punctuator | Literal["off"] = punctuator or "off"
+    ided = [(e.encounter_id, e.dialogue, e.note) for e in encounters]
+    model = calibrated(train_keep_model(visits, marks), ided, layout, marks)
+    out = args.out or packaged_path()
+    out.write_text(model.to_json() + "\n", encoding="utf-8")
+    print(
+        f"{len(model.weights)} weights from {len(visits)} visits, dropping below "
+        f"{model.drop_below} -> {out}"
+    )
     return 0
 
 

@@ -88,6 +88,27 @@ class TestNumbersAndUnits:
         assert digits("glucose two hundred fifty milligrams per deciliter") == "glucose 250 mg/dL"
         assert digits("a hundred and twenty over eighty") == "120 over 80"
 
+    def test_readings_said_in_hundreds_are_one_number(self) -> None:
+        from scribe.clinical.numbers import digits
+
+        assert digits("one twenty five over seventy") == "125 over 70"
+        assert digits("two ten over one ten") == "210 over 110"
+        assert digits("one oh five") == "105"
+        assert digits("she weighs two twenty pounds") == "she weighs 220 pounds"
+        assert digits("one hundred and twenty five") == "125"
+
+    def test_no_reading_is_left_half_in_words(self) -> None:
+        from scribe.clinical.numbers import digits
+
+        assert digits("come back at two thirty") == "come back at 2:30"
+        # A time or a count, not a reading: left as said rather than "2 30" or "one 20".
+        assert digits("two thirty") == "two thirty"
+        assert digits("one twenty year old") == "one twenty year old"
+        for spoken in ("one twenty five", "one forty", "one eighteen", "one twenty-two"):
+            written = digits(spoken)
+            assert written.isdigit(), written
+            assert len(written) == 3, written
+
     def test_words_without_a_number_stay(self) -> None:
         from scribe.clinical.numbers import digits
 

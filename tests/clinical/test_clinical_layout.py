@@ -1,5 +1,11 @@
 from scribe.clinical.layout import Layout, LineLabeller, shipped_layout
-from scribe.clinical.layout_training import labelled_lines, train_layout
+from scribe.clinical.layout_training import (
+    labelled_lines,
+    problem_headings,
+    train_layout,
+    train_problem_titles,
+)
+from scribe.clinical.problem_titles import ProblemTitles
 from scribe.clinical.types import NoteSentence
 
 NOTE = """PHYSICAL EXAM
@@ -103,3 +109,53 @@ class TestWriting:
         assert layout is not None
         assert layout.plan is not None
         assert "Medical Treatment" in layout.plan.labels
+
+
+def _gout_note(extra: str = "") -> str:
+    return (
+        "ASSESSMENT AND PLAN\n\nHe is a 60-year-old male.\n\nGout.\n"
+        "\u2022 Medical Reasoning: Flare of the right toe.\n"
+        f"\u2022 Medical Treatment: Continue allopurinol 100 mg daily.{extra}\n\n"
+        "All questions were answered.\n"
+    )
+
+
+class TestLearnedProblemHeadings:
+    def test_headings_are_named_lines_before_a_problems_lines(self) -> None:
+        found = problem_headings(NOTE + _gout_note())
+        assert [heading for heading, _ in found] == ["Asthma", "Gout"]
+        # A statement standing alone is not a heading, and each heading keeps its lines.
+        assert "allopurinol" in found[1][1]
+
+    def test_cues_are_what_is_said_and_written_nearly_only_with_a_heading(self) -> None:
+        notes = [_gout_note(), _gout_note(), _gout_note(), NOTE, NOTE]
+        said = "[doctor] let's keep the allopurinol going\n[patient] my toe hurts"
+        other = "[doctor] use the inhaler\n[patient] my toe hurts"
+        titles = train_problem_titles(notes, [said, said, said, other, other])
+        assert titles.headings == {"gout": "Gout", "asthma": "Asthma"}
+        assert titles.cues == {"allopurinol": "Gout"}
+        assert titles == train_problem_titles(notes, [said, said, said, other, other])
+
+    def test_a_plan_is_headed_by_learned_problems_and_round_trips(self) -> None:
+        titles = ProblemTitles(
+            {"kidney stone": "Kidney stones", "migraine": "Migraines"}, {"imitrex": "Migraines"}
+        )
+        layout = Layout(None, _labeller(), True, titles)
+        sentences = [
+            NoteSentence("I think this is another kidney stone.", ("u1",)),
+            NoteSentence("I will prescribe Ultram 50 mg.", ("u2",)),
+            NoteSentence("Continue the Imitrex, I think.", ("u3",)),
+        ]
+        written = layout.problems(sentences)
+        assert [s.text for s in written if s.text.endswith(("stones.", "Migraines."))] == [
+            "Kidney stones.",
+            "Migraines.",
+        ]
+        assert written[3].segment_ids == ("u3",)
+        assert Layout.from_json(layout.to_json()) == layout
+
+    def test_the_shipped_headings_are_learned(self) -> None:
+        layout = shipped_layout()
+        assert layout is not None
+        assert "Hypertension" in layout.titles.headings.values()
+        assert layout.titles.cues

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from scribe.clinical.keep import KeepModel, features
 from scribe.clinical.notes import note_candidates
+from scribe.clinical.punctuation import Punctuator
 from scribe.clinical.transcript import parse_transcript
 from scribe.clinical.types import TranscriptTooShortError
 
@@ -23,10 +25,15 @@ KEPT_SHARE = 0.6
 _MIN_COUNT = 2
 
 
-def labelled(dialogue: str, note: str) -> list[tuple[list[str], int]]:
+Punctuation = Punctuator | Literal["shipped", "off"]
+
+
+def labelled(
+    dialogue: str, note: str, punctuation: Punctuation = "shipped"
+) -> list[tuple[list[str], int]]:
     """The engine's candidate sentences for a dialogue, each labelled 1 if the note says it."""
     try:
-        found = note_candidates(parse_transcript(dialogue))
+        found = note_candidates(parse_transcript(dialogue), punctuation)
     except TranscriptTooShortError:
         return []
     reference = set(_CONTENT.findall(note.lower()))
@@ -38,12 +45,17 @@ def labelled(dialogue: str, note: str) -> list[tuple[list[str], int]]:
     return rows
 
 
-def train_keep_model(visits: Sequence[tuple[str, str]]) -> KeepModel:
-    """Fit logistic regression on (dialogue, note) pairs; features seen once are left out."""
+def train_keep_model(
+    visits: Sequence[tuple[str, str]], punctuation: Punctuation = "shipped"
+) -> KeepModel:
+    """Fit logistic regression on (dialogue, note) pairs; features seen once are left out.
+
+    punctuation is the sentence-end model the engine will write with (the candidates it reads).
+    """
     from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
     from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
-    rows = [row for dialogue, note in visits for row in labelled(dialogue, note)]
+    rows = [row for dialogue, note in visits for row in labelled(dialogue, note, punctuation)]
     counts: dict[str, int] = {}
     for names, _ in rows:
         for name in set(names):

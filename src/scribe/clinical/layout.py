@@ -19,13 +19,14 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from scribe.clinical.keep import features
 from scribe.clinical.lexicon import find_symptoms
+from scribe.clinical.problem_titles import ProblemTitles
 from scribe.clinical.problems import CONDITION_HEADINGS, problem_of
 from scribe.clinical.types import NoteSentence
 
@@ -81,17 +82,20 @@ class LineLabeller:
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """How notes are laid out: exam labeller, plan labeller, and whether plans go by problem."""
+    """How notes are laid out: exam labeller, plan labeller, whether plans go by problem, and
+    the problem headings learned from notes (without them, a short list of chronic conditions)."""
 
     exam: LineLabeller | None
     plan: LineLabeller | None
     by_problem: bool
+    titles: ProblemTitles = field(default_factory=ProblemTitles)
 
     def to_json(self) -> str:
         body = {
             "by_problem": self.by_problem,
             "exam": self.exam.as_dict() if self.exam else None,
             "plan": self.plan.as_dict() if self.plan else None,
+            "problems": self.titles.as_dict(),
         }
         return json.dumps(body, sort_keys=True, separators=(",", ":")) + "\n"
 
@@ -101,7 +105,9 @@ class Layout:
         exam, plan = (
             LineLabeller.from_dict(body[k]) if body[k] else None for k in ("exam", "plan")
         )
-        return cls(exam, plan, bool(body["by_problem"]))
+        return cls(
+            exam, plan, bool(body["by_problem"]), ProblemTitles.from_dict(body.get("problems"))
+        )
 
     def findings(self, sentences: Sequence[NoteSentence]) -> list[NoteSentence]:
         """Exam sentences as "System: finding" lines where the labeller is fairly sure."""
@@ -121,7 +127,7 @@ class Layout:
         """A plan per problem: its name, then one labelled line per kind of statement."""
         if self.plan is None or not self.by_problem or not sentences:
             return list(sentences)
-        groups = _problem_groups([s.text for s in sentences])
+        groups = _problem_groups([s.text for s in sentences], self.titles)
         if len(groups) < 2 or len(groups) > _MAX_PROBLEMS:
             return _labelled(self.plan, sentences, range(len(sentences)))
         written: list[NoteSentence] = []
@@ -139,21 +145,43 @@ def _names_condition(title: str, text: str) -> bool:
     return lowered in CONDITION_HEADINGS or lowered.endswith(" pain")
 
 
-def _problem_groups(texts: Sequence[str]) -> list[tuple[str, list[int], int]]:
+def _problem_title(text: str, titles: ProblemTitles) -> str | None:
+    """The problem a sentence opens: a learned heading it names (or its spoken cue), a body
+    part's pain, or whatever it names when it announces the next problem."""
+    if titles.headings:
+        learned = titles.title(text)
+        if learned is not None:
+            return learned
+        named = problem_of(text)
+        if named is None:
+            return None
+        pain = named.lower().endswith(" pain") and named.lower() not in find_symptoms(text)
+        return named if pain or _NEW_PROBLEM.search(text) is not None else None
+    # A layout trained before headings were learned: the short list of chronic conditions.
+    named = problem_of(text)
+    if named is not None and (
+        _NEW_PROBLEM.search(text) is not None or _names_condition(named, text)
+    ):
+        return named
+    return None
+
+
+def _problem_groups(
+    texts: Sequence[str], titles: ProblemTitles
+) -> list[tuple[str, list[int], int]]:
     """(title, sentence indices, index of the sentence naming it) per problem, in order.
 
-    A problem opens where a sentence names a condition or body part (not a mere symptom, which
-    plans name as reasons: "for pain") or announces the next problem; the rest follow the
-    problem before them, and leading ones join the first.
+    A problem opens where a sentence names a problem heading learned from clinicians' notes
+    (or a body part's pain, not a mere symptom, which plans name as reasons: "for pain") or
+    announces the next problem; the rest follow the problem before them, and leading ones join
+    the first.
     """
     groups: list[tuple[str, list[int], int]] = []
     leading: list[int] = []
     current: tuple[str, list[int], int] | None = None
     for index, text in enumerate(texts):
-        title = problem_of(text)
-        if title is not None and (
-            _NEW_PROBLEM.search(text) is not None or _names_condition(title, text)
-        ):
+        title = _problem_title(text, titles)
+        if title is not None:
             # Back to a problem named before: the sentences go on with that one.
             current = next((g for g in groups if g[0].lower() == title.lower()), None)
             if current is None:

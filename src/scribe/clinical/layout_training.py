@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from scribe.clinical.keep import features
 from scribe.clinical.layout import Layout, LineLabeller
+from scribe.clinical.problem_titles import MAX_CUE_WORDS, ProblemTitles, words_of
 
 MIN_NOTES = 3
 # Plans go by problem when this share of training notes writes labelled plan lines.
@@ -21,6 +22,25 @@ BY_PROBLEM_SHARE = 0.25
 _HEADING = re.compile(r"^([A-Z][A-Z &/]+)$")
 _LABELLED = re.compile(r"^[\u2022*-]?\s*([A-Z][A-Za-z /]{2,40}):\s*(\S.*)$")
 _PARTS = {"exam": ("EXAM",), "plan": ("PLAN", "ASSESSMENT", "IMPRESSION")}
+_NUMBERED = re.compile(r"^(?:\d+[.)]|[\u2022*-])\s*")
+# A heading names a problem; a line with these words is a statement ("All questions were
+# answered", "Recommend shingles vaccine"), not a heading.
+_STATEMENT_WORDS = frozenset(
+    "is are was were will we he she i they his her their recommend recommended ordered"
+    " encouraged advised performed today continue".split()
+)
+_MAX_HEADING_WORDS = 6
+# A spoken cue names a heading when it came with it in this share of the visits it was said in,
+# in at least MIN_CUE_VISITS visits; words said in most visits tell nothing.
+CUE_PRECISION = 0.75
+MIN_CUE_VISITS = 3
+_COMMON_SHARE = 0.2
+_CUE_STOP = frozenset(
+    "the a an and or of to in on for with at is it that this you your i we my me be been have"
+    " has had do did does was were are so but not no yes okay um uh just like know going gonna"
+    " about what how if there they them he she his her our us can will would should could all"
+    " any some from up out get got one two".split()
+)
 
 
 def labelled_lines(note: str) -> dict[str, list[tuple[str, str, float]]]:
@@ -90,8 +110,107 @@ def _one_spelling(
     return [(best[label.lower()], text, position, note) for label, text, position, note in rows]
 
 
-def train_layout(notes: Sequence[str]) -> Layout:
-    """Learn the exam and plan labellers, and whether plans are written by problem."""
+def problem_headings(note: str) -> list[tuple[str, str]]:
+    """(heading, its lines) of each problem in a note's assessment and plan, as written.
+
+    A heading is a short line of its own there, numbered or followed by the problem's
+    labelled or bulleted lines, that is a name rather than a statement.
+    """
+    lines = [raw.strip() for raw in note.splitlines()]
+    found: list[tuple[str, str]] = []
+    in_plan = False
+    for index, line in enumerate(lines):
+        heading = _HEADING.match(line)
+        if heading is not None:
+            in_plan = _names(heading.group(1), _PARTS["plan"])
+            continue
+        if not in_plan or not line or _LABELLED.match(line):
+            if found and in_plan and line:
+                found[-1] = (found[-1][0], f"{found[-1][1]} {line}")
+            continue
+        numbered = _NUMBERED.match(line) is not None and line[0].isdigit()
+        text = _NUMBERED.sub("", line).rstrip(".").strip()
+        following = next((later for later in lines[index + 1 :] if later), "")
+        opens = _LABELLED.match(following) is not None or following.startswith(("\u2022", "*"))
+        words = text.lower().replace(",", " ").split()
+        if (
+            (numbered or opens)
+            and text[:1].isupper()
+            and 0 < len(words) <= _MAX_HEADING_WORDS
+            and ":" not in text
+            and not _STATEMENT_WORDS & set(words)
+        ):
+            found.append((text, ""))
+        elif found:
+            found[-1] = (found[-1][0], f"{found[-1][1]} {line}")
+    return found
+
+
+def train_problem_titles(notes: Sequence[str], dialogues: Sequence[str]) -> ProblemTitles:
+    """Headings from the notes; spoken cues from the dialogues of the visits that used them."""
+    spellings: dict[str, dict[str, int]] = {}
+    had: list[dict[str, set[str]]] = []
+    for note in notes:
+        blocks: dict[str, set[str]] = {}
+        for text, block in problem_headings(note):
+            key = " ".join(words_of(text))
+            if key:
+                counts = spellings.setdefault(key, {})
+                counts[text] = counts.get(text, 0) + 1
+                blocks.setdefault(key, set()).update(_grams(block))
+        had.append(blocks)
+    headings = {k: max(sorted(s), key=s.__getitem__) for k, s in sorted(spellings.items())}
+    return ProblemTitles(headings, _learned_cues(headings, had, dialogues))
+
+
+def _learned_cues(
+    headings: dict[str, str], had: Sequence[dict[str, set[str]]], dialogues: Sequence[str]
+) -> dict[str, str]:
+    """Words said in the visit and written under a heading, and said nearly only with it.
+
+    had holds, per note, each heading's key and the n-grams of the lines written under it.
+    """
+    if len(dialogues) != len(had):
+        return {}
+    said: list[set[str]] = [_grams(dialogue) for dialogue in dialogues]
+    visits_of: dict[str, int] = {}
+    for grams in said:
+        for gram in grams:
+            visits_of[gram] = visits_of.get(gram, 0) + 1
+    common = max(_COMMON_SHARE * len(said), MIN_CUE_VISITS)
+    cues: dict[str, tuple[float, int, str]] = {}
+    for key in headings:
+        # A note with "Diabetes mellitus" has the "diabetes" problem too.
+        together: dict[str, int] = {}
+        for i, blocks in enumerate(had):
+            written = set().union(*(g for k, g in blocks.items() if f" {key} " in f" {k} "))
+            for gram in said[i] & written:
+                together[gram] = together.get(gram, 0) + 1
+        for gram, count in together.items():
+            precision = count / visits_of[gram]
+            if count >= MIN_CUE_VISITS and precision >= CUE_PRECISION and visits_of[gram] <= common:
+                best = cues.get(gram)
+                if best is None or (precision, count, headings[key]) > best:
+                    cues[gram] = (precision, count, headings[key])
+    return {gram: heading for gram, (_, _, heading) in sorted(cues.items())}
+
+
+def _grams(dialogue: str) -> set[str]:
+    """The dialogue's stemmed word n-grams (up to MAX_CUE_WORDS) that are not only stop words."""
+    found: set[str] = set()
+    for line in dialogue.splitlines():
+        words = [w for w in words_of(re.sub(r"^\[\w+\]", "", line)) if w]
+        for size in range(1, MAX_CUE_WORDS + 1):
+            for start in range(len(words) - size + 1):
+                gram = words[start : start + size]
+                if _CUE_STOP & set(gram) or len(gram[-1]) < 3 or gram[-1].isdigit():
+                    continue
+                found.add(" ".join(gram))
+    return found
+
+
+def train_layout(notes: Sequence[str], dialogues: Sequence[str] = ()) -> Layout:
+    """Learn the exam and plan labellers, whether plans go by problem, and problem headings."""
     rows: dict[str, list[tuple[str, str, float, int]]] = {part: [] for part in _PARTS}
     for index, note in enumerate(notes):
         for part, lines in labelled_lines(note).items():
@@ -99,4 +218,4 @@ def train_layout(notes: Sequence[str]) -> Layout:
     with_plan = len({row[3] for row in rows["plan"]})
     by_problem = bool(notes) and with_plan / len(notes) >= BY_PROBLEM_SHARE
     exam, plan = train_labeller(rows["exam"], "exam"), train_labeller(rows["plan"], "plan")
-    return Layout(exam, plan, by_problem)
+    return Layout(exam, plan, by_problem, train_problem_titles(notes, dialogues))

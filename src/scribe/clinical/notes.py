@@ -17,6 +17,7 @@ from scribe.clinical.layout import Layout, shipped_layout
 from scribe.clinical.lexicon import find_symptoms
 from scribe.clinical.numbers import digits
 from scribe.clinical.prose import vary_subject
+from scribe.clinical.punctuation import Punctuator, punctuated, shipped_punctuator
 from scribe.clinical.roles import correct_swapped_roles, infer_roles
 from scribe.clinical.ros import review_of_systems
 from scribe.clinical.types import (
@@ -70,6 +71,7 @@ def write_note(
     numerals: bool = True,
     keep: KeepModel | Literal["shipped", "off"] = "shipped",
     layout: Layout | Literal["shipped", "off"] = "shipped",
+    punctuation: Punctuator | Literal["shipped", "off"] = "shipped",
 ) -> NoteDraft:
     """Fill every section of template with clinical sentences drawn from the transcript.
 
@@ -78,8 +80,9 @@ def write_note(
     the packaged model, one given (cross-validation trains its own), or "off".
     layout writes exam findings as "System: finding" and plans by problem (clinical/layout.py),
     as learned from clinicians' notes: the packaged layout, one given, or "off".
+    punctuation cuts unpunctuated speech into sentences (clinical/punctuation.py) first.
     """
-    resolved = infer_roles(correct_swapped_roles(utterances))
+    resolved = _punctuated(infer_roles(correct_swapped_roles(utterances)), punctuation)
     gender = patient_gender(resolved)
     found = _deduplicate(candidates(resolved, gender))
     _require_enough(resolved, found)
@@ -119,9 +122,21 @@ def _with_summaries(found: list[Candidate], utterances: Sequence[Utterance]) -> 
     return found
 
 
-def note_candidates(utterances: Sequence[Utterance]) -> list[tuple[str, Category]]:
+def _punctuated(
+    utterances: Sequence[Utterance], punctuation: Punctuator | Literal["shipped", "off"]
+) -> list[Utterance]:
+    if punctuation == "off":
+        return list(utterances)
+    model = shipped_punctuator() if punctuation == "shipped" else punctuation
+    return punctuated(utterances, model)
+
+
+def note_candidates(
+    utterances: Sequence[Utterance],
+    punctuation: Punctuator | Literal["shipped", "off"] = "shipped",
+) -> list[tuple[str, Category]]:
     """Every sentence the engine would consider for a note, with its category (for training)."""
-    resolved = infer_roles(correct_swapped_roles(utterances))
+    resolved = _punctuated(infer_roles(correct_swapped_roles(utterances)), punctuation)
     found = _deduplicate(candidates(resolved, patient_gender(resolved)))
     _require_enough(resolved, found)
     written = ((polish(digits(c.text)), c.category) for c in _with_summaries(found, resolved))
@@ -199,8 +214,6 @@ _VITAL_LABELS = {
 }
 
 
-# "One twenty five over seventy" reaches here as "one 25 over 70": a systolic over 100.
-_HUNDRED_AND = re.compile(r"\bone (\d{2})(?= over \d)")
 _VITAL_UNITS = {"blood pressure": "mmHg", "heart rate": "bpm", "oxygen saturation": "%"}
 
 
@@ -210,7 +223,7 @@ def _with_vitals(found: list[Candidate]) -> list[Candidate]:
     for candidate in found:
         if candidate.category not in ("vitals", "exam"):
             continue
-        spoken = _HUNDRED_AND.sub(r"1\1", digits(candidate.text))
+        spoken = digits(candidate.text)
         for vital in extract_vitals(spoken):
             unit = vital.unit or _VITAL_UNITS.get(vital.name)
             value = f"{vital.value} {unit}" if unit else vital.value

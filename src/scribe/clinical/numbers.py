@@ -37,11 +37,24 @@ _TENS = {
     "ninety": 90,
 }
 _SMALL = {**_UNITS, "one": 1}
-_NUMBER = re.compile(
-    rf"\b(?:(?P<tens>{'|'.join(_TENS)})(?:[ -](?P<unit>{'|'.join(_SMALL)}))?"
-    rf"|(?P<single>{'|'.join([*_TEENS, *_UNITS])}))\b",
-    re.I,
+_TENS_OR_UNIT = rf"(?P<tens>{'|'.join(_TENS)})(?:[ -](?P<unit>{'|'.join(_SMALL)}))?"
+# Readings are said in hundreds without the word: "one twenty five over seventy" is 125/70,
+# "she weighs two ten pounds" 210, "one oh five" 105. "one" then a number is always such a
+# reading ("one 25" means nothing); "two thirty" alone may be a time, so 2-9 compose only before
+# a reading's unit, stand as a time after "at", and otherwise stay in words.
+_HUNDREDS_FORM = (
+    rf"(?P<hundreds>one|{'|'.join(_UNITS)}) (?:{_TENS_OR_UNIT.replace('P<', 'P<h_')}"
+    rf"|(?P<h_teen>{'|'.join(_TEENS)})|(?:oh|o) (?P<h_oh>{'|'.join(_SMALL)}))"
 )
+_NUMBER = re.compile(
+    rf"\b(?:{_HUNDREDS_FORM}|{_TENS_OR_UNIT}|(?P<single>{'|'.join([*_TEENS, *_UNITS])}))\b", re.I
+)
+_READING_UNIT = re.compile(
+    r"^(?: over\b| (?:pounds?|lbs?|milligrams?|mg|kilograms?|kg|beats|bpm|degrees)\b)", re.I
+)
+_CLOCK_BEFORE = re.compile(r"\bat $", re.I)
+# "one twenty-year-old", "two thirty minute walks": counts of something, not a reading.
+_COUNTED = re.compile(r"^[ -](?:years?|days?|weeks?|months?|hours?|minutes?|times?)\b", re.I)
 # "one" is a number only before a unit or in a range ("one to 2 weeks"): "one of them" stays.
 _ONE = re.compile(
     r"\bone(?= (?:day|week|month|year|hour|minute|time|tablet|pill|puff|mg|milligram|out of)s?\b"
@@ -52,7 +65,8 @@ _ONE = re.compile(
 
 # After the words are digits: "6 hundred and 50" -> 650, "2 thousand" -> 2000, "a hundred" -> 100.
 _SCALED = re.compile(
-    r"\b(?P<count>\d{1,3}|a) (?P<scale>hundred|thousand)(?: and)?(?: (?P<rest>\d{1,3})\b)?", re.I
+    r"\b(?P<count>\d{1,3}|an?|one) (?P<scale>hundred|thousand)(?: and)?(?: (?P<rest>\d{1,3})\b)?",
+    re.I,
 )
 _SCALES = {"hundred": 100, "thousand": 1000}
 # Units after a number, as a chart writes them ("600 milligrams" -> "600 mg").
@@ -75,15 +89,39 @@ def digits(text: str) -> str:
 
 
 def _scaled(match: re.Match[str]) -> str:
-    count = 1 if match.group("count").lower() == "a" else int(match.group("count"))
+    spoken = match.group("count").lower()
+    count = 1 if spoken in ("a", "an", "one") else int(spoken)
     rest = int(match.group("rest")) if match.group("rest") else 0
     return str(count * _SCALES[match.group("scale").lower()] + rest)
 
 
 def _value(match: re.Match[str]) -> str:
+    if match.group("hundreds"):
+        return _hundreds(match)
     if match.group("single"):
         word = match.group("single").lower()
         return str(_TEENS.get(word) or _UNITS[word])
     number = _TENS[match.group("tens").lower()]
     unit = match.group("unit")
     return str(number + (_SMALL[unit.lower()] if unit else 0))
+
+
+def _hundreds(match: re.Match[str]) -> str:
+    """ "one twenty five" -> 125; "two thirty" -> 230 before a unit, 2:30 after "at", else kept."""
+    head = _SMALL[match.group("hundreds").lower()]
+    if match.group("h_tens"):
+        tens = _TENS[match.group("h_tens").lower()]
+        unit = match.group("h_unit")
+        rest = tens + (_SMALL[unit.lower()] if unit else 0)
+    elif match.group("h_teen"):
+        rest = _TEENS[match.group("h_teen").lower()]
+    else:
+        rest = _SMALL[match.group("h_oh").lower()]
+    following = match.string[match.end() :]
+    if _COUNTED.match(following):
+        return match.group(0)
+    if head == 1 or _READING_UNIT.match(following):
+        return str(head * 100 + rest)
+    if _CLOCK_BEFORE.search(match.string[: match.start()]) and rest < 60:
+        return f"{head}:{rest:02d}"
+    return match.group(0)

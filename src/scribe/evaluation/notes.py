@@ -25,6 +25,7 @@ from rouge_score import rouge_scorer  # type: ignore[import-untyped]  # ships no
 from scribe import clinical
 from scribe.clinical.keep import KeepModel
 from scribe.clinical.layout import Layout
+from scribe.clinical.punctuation import Punctuator
 from scribe.clinical.types import (
     DraftSection,
     NoteDraft,
@@ -150,11 +151,14 @@ def write_aci_note(
     dialogue: str,
     keep: KeepModel | Literal["shipped", "off"] = "shipped",
     layout: Layout | Literal["shipped", "off"] = "shipped",
+    punctuation: Punctuator | Literal["shipped", "off"] = "shipped",
 ) -> str:
     """Write and render the engine's note for one ACI-Bench dialogue ("" if it is too short)."""
     try:
         utterances = clinical.parse_transcript(dialogue)
-        draft = clinical.write_note(utterances, ACI_TEMPLATE, keep=keep, layout=layout)
+        draft = clinical.write_note(
+            utterances, ACI_TEMPLATE, keep=keep, layout=layout, punctuation=punctuation
+        )
     except TranscriptTooShortError:
         return ""
     return render_note(draft)
@@ -325,17 +329,7 @@ Trainer = Callable[[Sequence[AciEncounter]], Callable[[str], str]]
 
 def fixed_engine(_training: Sequence[AciEncounter]) -> Callable[[str], str]:
     """The trainer of an engine with nothing learned: the same writer for every fold."""
-    return lambda dialogue: write_aci_note(dialogue, keep="off", layout="off")
-
-
-def learned_engine(training: Sequence[AciEncounter]) -> Callable[[str], str]:
-    """Train the keep-or-drop model and the layout on the training visits only; write with them."""
-    from scribe.clinical.keep_training import train_keep_model
-    from scribe.clinical.layout_training import train_layout
-
-    model = train_keep_model([(e.dialogue, e.note) for e in training])
-    layout = train_layout([e.note for e in training])
-    return lambda dialogue: write_aci_note(dialogue, keep=model, layout=layout)
+    return lambda dialogue: write_aci_note(dialogue, keep="off", layout="off", punctuation="off")
 
 
 def assign_folds(encounters: Sequence[AciEncounter], folds: int) -> list[int]:
@@ -352,10 +346,17 @@ def assign_folds(encounters: Sequence[AciEncounter], folds: int) -> list[int]:
 def cross_validate(
     encounters: Sequence[AciEncounter],
     folds: int,
-    trainer: Trainer = learned_engine,
+    trainer: Trainer | None = None,
     output: Path | None = None,
 ) -> CrossValidation:
-    """Train on k-1 folds, write and score the held fold's notes, for each of the k folds."""
+    """Train on k-1 folds, write and score the held fold's notes, for each of the k folds.
+
+    trainer defaults to the learned engine (evaluation/training.py) on the folds alone.
+    """
+    if trainer is None:
+        from scribe.evaluation.training import learned_engine
+
+        trainer = learned_engine
     fold_of = assign_folds(encounters, folds)
     results: list[FoldScore] = []
     written: list[str] = [""] * len(encounters)

@@ -68,7 +68,8 @@ async def clinical_note(
 ) -> schemas.ClinicalNoteOut:
     """Fill a template's typed fields from a consultation transcription."""
     job = validation.clinical_note(payload)
-    fields, evidence, _ = await service.fill_template(runtime.text, job)
+    cap = runtime.settings.limits.note_transcript_words
+    fields, evidence, _ = await service.fill_template(runtime.text, job, max_words=cap)
     template_fields = [
         schemas.TemplateFieldOut(id=f.id, value=f.value, name=f.name, type=f.type) for f in fields
     ]
@@ -90,7 +91,8 @@ async def consultation_summary(
 ) -> schemas.ConsultationSummaryOut:
     """Summarise a consultation transcript as text or as SOAP fields."""
     job = validation.consultation_summary(payload)
-    note, evidence, seconds = await service.consultation_summary(runtime.text, job)
+    cap = runtime.settings.limits.note_transcript_words
+    note, evidence, seconds = await service.consultation_summary(runtime.text, job, max_words=cap)
     return schemas.ConsultationSummaryOut(
         clinicalNote=note, generationTime=seconds, evidence=api_evidence.of(evidence)
     )

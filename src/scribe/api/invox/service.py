@@ -30,7 +30,7 @@ from scribe.clinical.types import (
     TranscriptTooShortError,
     Utterance,
 )
-from scribe.errors import BadRequestError
+from scribe.errors import BadRequestError, PayloadTooLargeError
 from scribe.notes import evidence
 from scribe.notes.evidence import Evidence
 from scribe.providers.llm.base import (
@@ -55,14 +55,18 @@ _EXTRACTIVE = "extractive"
 
 
 async def fill_template(
-    provider: FieldFiller, job: FieldsJob
+    provider: FieldFiller, job: FieldsJob, *, max_words: int | None = None
 ) -> tuple[list[NoteField], Evidence, float]:
     """Fill every field of the template, in order; return them, their evidence and the time.
+
+    max_words caps a transcription source (SCRIBE_LIMITS__NOTE_TRANSCRIPT_WORDS): past it, 413
+    ``transcriptTooLong``, as the other dialects answer a note from too long a transcript.
 
     The evidence of a field lists its value (each item of an array) with the sentences of the
     source (``s0``, ``s1``… in source order) it was found in; a value the source did not give
     (empty, or the template's default) has none.
     """
+    _check_length(job.source, max_words)
     started = time.perf_counter()
     specs = [_spec(field) for field in job.template.fields]
     values = await provider.fill_fields(FieldsRequest(job.source, specs, job.language))
@@ -136,13 +140,15 @@ def _number(raw: Any) -> int | float | None:
 
 
 async def consultation_summary(
-    provider: TextProvider, job: SummaryJob
+    provider: TextProvider, job: SummaryJob, *, max_words: int | None = None
 ) -> tuple[str | SummaryFields, Evidence, float]:
     """Summarise a transcript as SOAP text or SOAP fields; return it, its evidence and the time.
 
     The evidence is keyed by SOAP section (``subjective``…) and quotes the transcript's
-    utterances (``s0``, ``s1``… in transcript order).
+    utterances (``s0``, ``s1``… in transcript order). max_words caps the transcript in every
+    language, the sorted (non-English) summary included.
     """
+    _check_length(job.transcript, max_words)
     started = time.perf_counter()
     sections, found = await _soap_sections(provider, job)
     labels = soap.labels(job.language)
@@ -192,6 +198,15 @@ def _sorted_sections(utterances: list[Utterance]) -> tuple[dict[str, str], Evide
     )
     texts = {key: " ".join(found) for key, found in sorted_.items()}
     return texts, evidence.from_draft(draft, utterances)
+
+
+def _check_length(transcript: str, max_words: int | None) -> None:
+    words = len(transcript.split())
+    if max_words is not None and words > max_words:
+        raise PayloadTooLargeError(
+            f"The transcript has {words} words; notes are written from at most {max_words}",
+            code="transcript_too_long",
+        )
 
 
 def _too_short() -> BadRequestError:
