@@ -48,15 +48,17 @@ class ASRSettings(BaseModel):
     allow_download: bool = False
     device: Literal["cpu", "cuda", "auto"] = "cpu"
     compute_type: str = "int8"
-    # 0: the available cores, shared among the concurrent transcriptions.
+    # whisper: CTranslate2 threads per transcription, and files transcribed at once; 0 derives
+    # them from the cores so that concurrency x cpu_threads <= cores (4 threads per file, or
+    # every core when there are fewer; see whisper.transcription_threads).
     cpu_threads: int = Field(default=0, ge=0)
     # Batch jobs (uploads, Nabla, the CLI) are not real time: beam 5 is more accurate on every
     # visit we measured (bench/asr.py). The live stream re-decodes its tail every pass, so it keeps
     # greedy decoding for latency.
     beam_size: int = Field(default=5, ge=1, le=10)
     stream_beam_size: int = Field(default=1, ge=1, le=10)
-    # whisper: files transcribed at once; more only queue behind the same cores on a small CPU.
-    concurrency: int = Field(default=1, ge=1, le=32)
+    # whisper: files transcribed at once (0: cores // cpu_threads); the jobs beyond wait their turn.
+    concurrency: int = Field(default=0, ge=0, le=32)
     # Silero VAD before Whisper. Without it, long noise or silence sends Whisper through its
     # temperature fallbacks window after window (an hour of room tone took over 20 minutes);
     # with 120 s windows and beam 5 it cost no measurable WER in bench/asr.py (it did cost

@@ -21,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, Session, ma
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
+from scribe import sqlite_driver
 from scribe.secretbox import SecretBox
 
 NAMING_CONVENTION = {
@@ -154,7 +155,12 @@ def _engine(url: str, *, echo: bool) -> AsyncEngine:
         # SQLite has one writer: a pool of many connections only adds busy-handler sleeps (its
         # back-off reaches 100 ms), while two let a job's transaction run beside a request's.
         engine = create_async_engine(
-            url, echo=echo, hide_parameters=True, pool_size=2, max_overflow=0
+            url,
+            echo=echo,
+            hide_parameters=True,
+            pool_size=2,
+            max_overflow=0,
+            async_creator=sqlite_driver.connector(url),
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

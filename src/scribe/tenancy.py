@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -32,16 +33,29 @@ async def get_owned(
     ``where`` narrows further (the row's parent); ``fresh`` reloads a row the session already
     holds (a job may have changed it since).
     """
-    # Mapped columns are not expressible as a Protocol; every caller's model has both.
-    columns: Any = model
-    query = (
-        select(model)
-        .where(columns.id == row_id, columns.tenant_id == tenant_id, *where)
-        .options(*options)
-    )
-    if fresh:
-        query = query.execution_options(populate_existing=True)
-    row = await session.scalar(query)
+    where, options = tuple(where), tuple(options)
+    if where or options or fresh:
+        # Mapped columns are not expressible as a Protocol; every caller's model has both.
+        columns: Any = model
+        query = (
+            select(model)
+            .where(columns.id == row_id, columns.tenant_id == tenant_id, *where)
+            .options(*options)
+        )
+        if fresh:
+            query = query.execution_options(populate_existing=True)
+        row = await session.scalar(query)
+    else:
+        row = await session.scalar(_by_id(model), {"row_id": row_id, "tenant_id": tenant_id})
     if row is None:
         raise missing
     return row
+
+
+@cache
+def _by_id(model: type[_Row]) -> Select[_Row]:
+    """The plain lookup, built once per table: a request binds the two ids and nothing else."""
+    columns: Any = model
+    return select(model).where(
+        columns.id == bindparam("row_id"), columns.tenant_id == bindparam("tenant_id")
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,23 @@ class TestSecret:
         assert len(secret) == 32
         assert secret == tokens.load_secret("short", tmp_path / "elsewhere")
         assert not (tmp_path / "token-secret").exists()
+
+
+class TestVerifiedOnce:
+    """A token's checks are remembered until it expires, for its secret and dialect only."""
+
+    def test_a_remembered_token_still_expires(self) -> None:
+        token = tokens.issue(SECRET, PRINCIPAL, ttl_seconds=1, audience="corti")
+        assert tokens.verify(SECRET, token, audience="corti").client_id == "c1"
+        # Semantics, not speed: the expiry is a whole second away (exp is in seconds).
+        time.sleep(2.1)
+        with pytest.raises(tokens.InvalidTokenError):
+            tokens.verify(SECRET, token, audience="corti")
+
+    def test_a_remembered_token_is_not_valid_for_another_secret_or_dialect(self) -> None:
+        token = tokens.issue(SECRET, PRINCIPAL, ttl_seconds=300, audience="corti")
+        tokens.verify(SECRET, token, audience="corti")
+        with pytest.raises(tokens.InvalidTokenError):
+            tokens.verify(b"x" * 32, token, audience="corti")
+        with pytest.raises(tokens.InvalidTokenError):
+            tokens.verify(SECRET, token, audience="invox")

@@ -39,6 +39,9 @@ from scribe.providers.base import ProviderError
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_LABEL = "tiny.en"
+# CTranslate2's own default: past about four threads one transcription gains little, while
+# another transcription on the spare cores doubles the throughput.
+THREADS_PER_TRANSCRIPTION = 4
 # A silence this long inside a channel's segment is taken as the other speaker's turn.
 PAUSE_SECONDS = 0.6
 # Decoding that keeps Whisper from looping: no conditioning on its own previous output (the main
@@ -101,7 +104,7 @@ class WhisperRecognizer:
         self._settings = settings
         self._model: WhisperModel | None = None
         self._load_lock = threading.Lock()
-        self._limiter = anyio.CapacityLimiter(settings.concurrency)
+        self._limiter = anyio.CapacityLimiter(transcription_threads(settings)[0])
 
     @property
     def model_label(self) -> str:
@@ -266,14 +269,14 @@ def _segment(
 
 def _load_model(settings: ASRSettings) -> WhisperModel:
     source = _model_source(settings.model)
-    threads = settings.cpu_threads or max(1, _available_cores() // settings.concurrency)
+    concurrency, threads = transcription_threads(settings)
     try:
         return WhisperModel(
             source,
             device=settings.device,
             compute_type=settings.compute_type,
             cpu_threads=threads,
-            num_workers=settings.concurrency,
+            num_workers=concurrency,
             local_files_only=not settings.allow_download,
         )
     except Exception as exc:  # CTranslate2 and huggingface_hub raise many types for one cause.
@@ -290,6 +293,29 @@ def _model_source(model: str | None) -> str:
     # A directory is loaded as is; anything else is a faster-whisper model name ("small.en",
     # "large-v3") resolved from the Hugging Face cache, and downloaded only if allowed.
     return str(Path(model).expanduser()) if Path(model).expanduser().is_dir() else model
+
+
+def transcription_threads(settings: ASRSettings) -> tuple[int, int]:
+    """Files transcribed at once and CTranslate2 threads for each: together, at most the cores.
+
+    Unset (0), a transcription gets ``THREADS_PER_TRANSCRIPTION`` threads or every core if there
+    are fewer, and as many run at once as the cores hold; setting one derives the other. Both
+    set are taken as given (a warning says when they ask for more threads than there are cores).
+    """
+    cores = _available_cores()
+    concurrency, threads = settings.concurrency, settings.cpu_threads
+    if not threads and concurrency:
+        threads = max(1, cores // concurrency)
+    elif not threads:
+        threads = min(cores, THREADS_PER_TRANSCRIPTION)
+    if not concurrency:
+        concurrency = max(1, cores // threads)
+    elif settings.cpu_threads and concurrency * threads > cores:
+        logger.warning(
+            "speech recognition asks for more threads than there are cores",
+            extra={"concurrency": concurrency, "cpu_threads": threads, "cores": cores},
+        )
+    return concurrency, threads
 
 
 def _available_cores() -> int:
