@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from scribe.jobs import service as job_service
 from scribe.metrics import CONTENT_TYPE
-from scribe.providers.llm.fallback import FallbackProvider
+from scribe.providers.llm.base import CountsFallbacks
 
 if TYPE_CHECKING:
     from scribe.runtime import Runtime
@@ -33,7 +33,8 @@ async def scrape(runtime: Runtime) -> bytes:
     """The process's metrics in Prometheus text, with the queue depth read from the database."""
     async with runtime.sessionmaker() as session:
         jobs = await job_service.count_unfinished(session)
-    fallbacks = runtime.text.fallbacks.items() if isinstance(runtime.text, FallbackProvider) else ()
+    text = runtime.text
+    fallbacks = text.fallback_counts() if isinstance(text, CountsFallbacks) else ()
     return runtime.metrics.render(jobs=jobs, fallbacks=fallbacks)
 
 

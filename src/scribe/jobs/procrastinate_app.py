@@ -14,6 +14,7 @@ from procrastinate import exceptions
 from procrastinate.jobs import Status
 
 from scribe.jobs import runner
+from scribe.jobs.queue import Executor
 
 if TYPE_CHECKING:
     from scribe.config import JobSettings
@@ -22,17 +23,24 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def build_app(conninfo: str, queue: str, runtime_ref: dict[str, Runtime]) -> procrastinate.App:
-    """Build the app; the task finds the runtime through ``runtime_ref`` once it exists."""
+def build_app(conninfo: str, queue: str, execute: Executor) -> procrastinate.App:
+    """Build the app; its one task hands the job id to ``execute`` (the runtime's runner)."""
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=8)
     )
 
     @app.task(name="scribe.run_job", queue=queue)
     async def run_job(job_id: str) -> None:
-        await runner.execute(runtime_ref["runtime"], job_id)
+        await execute(job_id)
 
     return app
+
+
+def app_of(runtime: Runtime) -> procrastinate.App:
+    """The runtime's procrastinate app (only a PostgreSQL-queue runtime has one)."""
+    if runtime.procrastinate is None:
+        raise RuntimeError("the job backend is not procrastinate")
+    return runtime.procrastinate
 
 
 # A worker that stopped on its own (the database went away) starts again after this long.
@@ -73,7 +81,7 @@ async def _procrastinate_worker(runtime: Runtime, concurrency: int) -> None:
     settings = runtime.settings.jobs
     # One notion of a dead worker: silent for stale_after_seconds, whether judged by its
     # job rows' heartbeats or by procrastinate's own worker heartbeat.
-    await runtime.procrastinate.run_worker_async(
+    await app_of(runtime).run_worker_async(
         queues=[settings.queue_name],
         concurrency=concurrency,
         install_signal_handlers=False,
@@ -117,7 +125,7 @@ async def recover_once(runtime: Runtime) -> None:
     job rows (the source of truth) from being recovered.
     """
     try:
-        await _retry_stalled(runtime.procrastinate, runtime.settings.jobs)
+        await _retry_stalled(app_of(runtime), runtime.settings.jobs)
     except Exception:
         logger.warning("stalled task recovery failed", exc_info=True)
     try:

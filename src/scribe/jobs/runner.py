@@ -13,11 +13,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth import service as auth_service
+from scribe.config import Settings
 from scribe.db import is_database_lost, utcnow
-from scribe.errors import ScribeError
+from scribe.errors import ScribeError, TooManyAttemptsError
 from scribe.jobs import service
 from scribe.jobs.models import Job
 from scribe.jobs.queue import DelayingQueue, WaitingQueue
+from scribe.metrics import Metrics
+from scribe.providers.asr.base import SpeechRecognizer
+from scribe.providers.llm.base import TextProvider
+from scribe.storage import BlobStore
 
 if TYPE_CHECKING:
     from scribe.runtime import Runtime
@@ -44,12 +49,45 @@ class Progress:
         self.fraction = max(self.fraction, min(max(fraction, 0.0), 0.99))
 
 
+@dataclass(frozen=True, slots=True)
+class JobServices:
+    """What a job's handler may use besides its session: no queue, no app, no engine."""
+
+    settings: Settings
+    text: TextProvider
+    asr: SpeechRecognizer
+    blobs: BlobStore
+    metrics: Metrics
+
+
 @dataclass(slots=True)
 class JobContext:
-    runtime: Runtime
+    """One run of a job: its row, its session (committed by the runner), and its services."""
+
+    services: JobServices
     session: AsyncSession
     job: Job
     progress: Progress = field(default_factory=Progress)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def text(self) -> TextProvider:
+        return self.services.text
+
+    @property
+    def asr(self) -> SpeechRecognizer:
+        return self.services.asr
+
+    @property
+    def blobs(self) -> BlobStore:
+        return self.services.blobs
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.services.metrics
 
     def report_progress(self, fraction: float) -> None:
         """Say how much of the work is done (0 to 1); safe to call from worker threads."""
@@ -63,20 +101,44 @@ class JobContext:
 Handler = Callable[[JobContext], Awaitable[dict[str, Any]]]
 # Called in the transaction that records a failure, to mark the job's subject failed too.
 FailureHook = Callable[[AsyncSession, Job, ScribeError], Awaitable[None]]
-_HANDLERS: dict[str, Handler] = {}
-_ON_FAILURE: dict[str, FailureHook] = {}
 
 
-def handler(kind: str, *, on_failure: FailureHook | None = None) -> Callable[[Handler], Handler]:
-    """Register the coroutine that does the work of one job kind."""
+@dataclass(slots=True)
+class JobRegistry:
+    """Job kinds and the coroutines that run them; a runtime runs the kinds of its registry.
 
-    def register(func: Handler) -> Handler:
-        _HANDLERS[kind] = func
-        if on_failure is not None:
-            _ON_FAILURE[kind] = on_failure
-        return func
+    The production kinds register in ``REGISTRY`` when their modules are imported
+    (``scribe.tasks``); a test that needs kinds of its own extends a copy and gives it to its own
+    app, so the production registry never learns them::
 
-    return register
+        kinds = REGISTRY.copy()
+        @kinds.handler("test_slow")
+        async def slow(ctx: JobContext) -> dict[str, Any]: ...
+        app = create_app(settings, jobs=kinds)
+    """
+
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    on_failure: dict[str, FailureHook] = field(default_factory=dict)
+
+    def handler(
+        self, kind: str, *, on_failure: FailureHook | None = None
+    ) -> Callable[[Handler], Handler]:
+        """Register the coroutine that does the work of one job kind."""
+
+        def register(func: Handler) -> Handler:
+            self.handlers[kind] = func
+            if on_failure is not None:
+                self.on_failure[kind] = on_failure
+            return func
+
+        return register
+
+    def copy(self) -> JobRegistry:
+        return JobRegistry(dict(self.handlers), dict(self.on_failure))
+
+
+REGISTRY = JobRegistry()
+handler = REGISTRY.handler
 
 
 async def execute(runtime: Runtime, job_id: str) -> None:
@@ -91,7 +153,7 @@ async def execute(runtime: Runtime, job_id: str) -> None:
         await _hold_until_due(runtime, job_id)
         return
     if attempt > settings.max_attempts:
-        interrupted = ScribeError("Job was interrupted too many times", code="too_many_attempts")
+        interrupted = TooManyAttemptsError("Job was interrupted too many times")
         await _record_failure(runtime, job_id, attempt, interrupted)
         return
     progress = Progress()
@@ -122,7 +184,8 @@ async def _run(runtime: Runtime, job_id: str, attempt: int, progress: Progress) 
     try:
         async with runtime.sessionmaker() as session:
             job = await session.get_one(Job, job_id)
-            result = await _HANDLERS[job.kind](JobContext(runtime, session, job, progress))
+            run = runtime.jobs.handlers[job.kind]
+            result = await run(JobContext(runtime.job_services, session, job, progress))
             if await service.finish(session, job_id, attempt, result=result):
                 _audit(session, job, "completed")
                 await service.commit_and_enqueue(session, runtime.queue.enqueue)
@@ -148,7 +211,7 @@ async def _record_failure(
         if await service.finish(session, job_id, attempt, error=(error.error_code, error.message)):
             job = await session.get_one(Job, job_id)
             _audit(session, job, "failed")
-            if hook := _ON_FAILURE.get(job.kind):
+            if hook := runtime.jobs.on_failure.get(job.kind):
                 await hook(session, job, error)
             # A hook may create follow-up jobs (an error callback): hand them over on commit.
             await service.commit_and_enqueue(session, runtime.queue.enqueue)

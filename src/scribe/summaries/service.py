@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth.service import Principal
 from scribe.clinical.grounding import source_segments
-from scribe.errors import NotFoundError
+from scribe.errors import SummaryNotFoundError, SummaryTemplateNotFoundError
 from scribe.notes import evidence
 from scribe.patients import service as patient_service
 from scribe.patients.ids import new_ulid
@@ -67,7 +67,7 @@ async def plan_summary(
     """Everything the stream needs, read now; an unknown template is a 404."""
     spec = await template_service.find(session, principal.tenant_id, template_id, family=FAMILY)
     if spec is None:
-        raise NotFoundError("Summary template not found", code="template_not_found")
+        raise SummaryTemplateNotFoundError("Summary template not found")
     patient = await patient_service.find_patient(session, principal.tenant_id, patient_key)
     items = await patient_service.record_of(session, principal.tenant_id, patient_key)
     sections = tuple(
@@ -154,7 +154,7 @@ def evidence_of(summary: Summary) -> evidence.Evidence:
 
 
 async def get(session: AsyncSession, tenant_id: str, summary_id: str) -> Summary:
-    missing = NotFoundError("Summary not found", code="summary_not_found")
+    missing = SummaryNotFoundError("Summary not found")
     return await get_owned(session, Summary, tenant_id, summary_id, missing)
 
 

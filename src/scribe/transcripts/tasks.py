@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth import service as auth_service
-from scribe.errors import ScribeError
+from scribe.errors import GoneError, ScribeError
 from scribe.jobs.models import Job
 from scribe.jobs.runner import JobContext, handler
 from scribe.providers.asr.base import TranscriptionRequest, TranscriptionResult
@@ -30,7 +30,7 @@ async def transcribe_recording(ctx: JobContext) -> dict[str, Any]:
     if transcript.status == service.COMPLETED:  # a re-run after the work was stored
         return {"transcript_id": transcript.id, "segments": len(transcript.segments)}
     if transcript.recording_id is None:
-        raise ScribeError("The recording was deleted before it was transcribed", code="gone")
+        raise GoneError("The recording was deleted before it was transcribed")
     recording = await recording_service.get(
         ctx.session, transcript.tenant_id, transcript.recording_id
     )
@@ -58,7 +58,7 @@ async def recognize_recording(
 
     Commits first: the recogniser can take minutes, and holds no database connection meanwhile.
     """
-    audio = service.audio_of(ctx.runtime.blobs, recording)
+    audio = service.audio_of(ctx.blobs, recording)
     tenant_terms = await auth_service.vocabulary_of(ctx.session, recording.tenant_id)
     request = TranscriptionRequest(
         audio=audio,
@@ -68,6 +68,6 @@ async def recognize_recording(
         on_progress=on_progress,
     )
     await ctx.session.commit()
-    result = await service.recognize(ctx.runtime.asr, request)
-    ctx.runtime.metrics.observe_real_time_factor(result.details.get("real_time_factor"))
+    result = await service.recognize(ctx.asr, request)
+    ctx.metrics.observe_real_time_factor(result.details.get("real_time_factor"))
     return result
