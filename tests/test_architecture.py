@@ -32,6 +32,9 @@ PENDING: dict[str, set[str]] = {
     "concrete_provider_checks": set(),
     "adapters_imported_outside_providers": set(),
     "core_imports_api": set(),
+    # The core takes narrow Protocols (JobHost, JobServices, SweepHost…), not the Runtime.
+    "core_imports_runtime": set(),
+    "type_checking_hides_a_scribe_import": set(),
     # An error's case is its class (src/scribe/errors.py), rendered per dialect by class.
     "error_codes_as_strings": {
         # Dialect-own codes raised inside the dialect (Keycloak's OAuth2 errors, Invox's
@@ -144,6 +147,16 @@ def concrete_provider_check(module: Module) -> bool:
     return False
 
 
+def type_checking_scribe_import(module: Module) -> bool:
+    """An ``if TYPE_CHECKING:`` block importing a scribe module (a cycle kept out of sight)."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("scribe"):
+                    return True
+    return False
+
+
 @cache
 def error_classes() -> frozenset[str]:
     """Names of ``ScribeError`` and the classes deriving from it, anywhere under src/scribe."""
@@ -211,6 +224,16 @@ def violations(rule: str) -> set[str]:
             and m.path not in COMPOSITION_ROOT
             and any(name in ADAPTERS for name in imported(m))
         }
+    if rule == "core_imports_runtime":
+        return {
+            m.path
+            for m in modules()
+            if m.package != "api"
+            and m.path not in COMPOSITION_ROOT | {"dependencies.py"}
+            and "scribe.runtime" in set(imported(m))
+        }
+    if rule == "type_checking_hides_a_scribe_import":
+        return {m.path for m in modules() if type_checking_scribe_import(m)}
     if rule == "error_codes_as_strings":
         return {m.path for m in modules() if passes_error_code(m)}
     if rule == "too_short_translated_outside_notes_writing":

@@ -7,18 +7,15 @@ import contextlib
 import logging
 import signal
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import procrastinate
 from procrastinate import exceptions
 from procrastinate.jobs import Status
 
+from scribe.config import JobSettings
 from scribe.jobs import runner
 from scribe.jobs.queue import Executor
-
-if TYPE_CHECKING:
-    from scribe.config import JobSettings
-    from scribe.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +33,14 @@ def build_app(conninfo: str, queue: str, execute: Executor) -> procrastinate.App
     return app
 
 
-def app_of(runtime: Runtime) -> procrastinate.App:
+class WorkerHost(runner.JobHost, Protocol):
+    """A job host whose queue is procrastinate's (the worker process's ``Runtime``)."""
+
+    @property
+    def procrastinate(self) -> procrastinate.App | None: ...
+
+
+def app_of(runtime: WorkerHost) -> procrastinate.App:
     """The runtime's procrastinate app (only a PostgreSQL-queue runtime has one)."""
     if runtime.procrastinate is None:
         raise RuntimeError("the job backend is not procrastinate")
@@ -48,7 +52,7 @@ RESTART_DELAY_SECONDS = 2.0
 
 
 async def run_worker(
-    runtime: Runtime, *, concurrency: int, install_signal_handlers: bool = False
+    runtime: WorkerHost, *, concurrency: int, install_signal_handlers: bool = False
 ) -> None:
     """Run procrastinate's worker plus our recovery loop until cancelled (or SIGTERM/SIGINT).
 
@@ -77,7 +81,7 @@ async def run_worker(
             await recovery
 
 
-async def _procrastinate_worker(runtime: Runtime, concurrency: int) -> None:
+async def _procrastinate_worker(runtime: WorkerHost, concurrency: int) -> None:
     settings = runtime.settings.jobs
     # One notion of a dead worker: silent for stale_after_seconds, whether judged by its
     # job rows' heartbeats or by procrastinate's own worker heartbeat.
@@ -112,13 +116,13 @@ async def _until_stopped_or_ended(work: Coroutine[Any, Any, None], stop: asyncio
     )
 
 
-async def _recovery_loop(runtime: Runtime) -> None:
+async def _recovery_loop(runtime: WorkerHost) -> None:
     while True:
         await recover_once(runtime)
         await asyncio.sleep(runtime.settings.jobs.recovery_interval_seconds)
 
 
-async def recover_once(runtime: Runtime) -> None:
+async def recover_once(runtime: WorkerHost) -> None:
     """One recovery pass: hand back our queue's stalled tasks, then re-enqueue orphaned jobs.
 
     The two halves fail independently, so a task that cannot be handed back never keeps the

@@ -8,9 +8,9 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scribe.auth import service as auth_service
 from scribe.config import Settings
@@ -18,14 +18,11 @@ from scribe.db import is_database_lost, utcnow
 from scribe.errors import ScribeError, TooManyAttemptsError
 from scribe.jobs import service
 from scribe.jobs.models import Job
-from scribe.jobs.queue import DelayingQueue, WaitingQueue
+from scribe.jobs.queue import DelayingQueue, JobQueue, WaitingQueue
 from scribe.metrics import Metrics
 from scribe.providers.asr.base import SpeechRecognizer
 from scribe.providers.llm.base import TextProvider
 from scribe.storage import BlobStore
-
-if TYPE_CHECKING:
-    from scribe.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +138,34 @@ REGISTRY = JobRegistry()
 handler = REGISTRY.handler
 
 
-async def execute(runtime: Runtime, job_id: str) -> None:
+class JobHost(Protocol):
+    """What the runner needs of the process that runs jobs (the composition root's ``Runtime``).
+
+    Example::
+
+        await execute(runtime, job.id)  # any object with these six attributes will do
+    """
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]: ...
+
+    @property
+    def queue(self) -> JobQueue: ...
+
+    @property
+    def metrics(self) -> Metrics: ...
+
+    @property
+    def jobs(self) -> JobRegistry: ...
+
+    @property
+    def job_services(self) -> JobServices: ...
+
+
+async def execute(runtime: JobHost, job_id: str) -> None:
     """Run a job if it is ours to run; safe to call twice or after a crash."""
     settings = runtime.settings.jobs
     async with runtime.sessionmaker() as session:
@@ -166,7 +190,7 @@ async def execute(runtime: Runtime, job_id: str) -> None:
             await beat
 
 
-async def _hold_until_due(runtime: Runtime, job_id: str) -> None:
+async def _hold_until_due(runtime: JobHost, job_id: str) -> None:
     """A job that reached a worker before its ``run_after`` goes back with the time left."""
     async with runtime.sessionmaker() as session:
         due = await service.scheduled_for(session, job_id)
@@ -179,7 +203,7 @@ async def _hold_until_due(runtime: Runtime, job_id: str) -> None:
     # Otherwise it stays queued until a recovery pass hands it over again.
 
 
-async def _run(runtime: Runtime, job_id: str, attempt: int, progress: Progress) -> None:
+async def _run(runtime: JobHost, job_id: str, attempt: int, progress: Progress) -> None:
     started = time.perf_counter()
     try:
         async with runtime.sessionmaker() as session:
@@ -205,7 +229,7 @@ async def _run(runtime: Runtime, job_id: str, attempt: int, progress: Progress) 
 
 
 async def _record_failure(
-    runtime: Runtime, job_id: str, attempt: int, error: ScribeError, *, started: float | None = None
+    runtime: JobHost, job_id: str, attempt: int, error: ScribeError, *, started: float | None = None
 ) -> None:
     async with runtime.sessionmaker() as session:
         if await service.finish(session, job_id, attempt, error=(error.error_code, error.message)):
@@ -231,7 +255,7 @@ def _audit(session: AsyncSession, job: Job, outcome: str) -> None:
     )
 
 
-async def _heartbeat(runtime: Runtime, job_id: str, attempt: int, progress: Progress) -> None:
+async def _heartbeat(runtime: JobHost, job_id: str, attempt: int, progress: Progress) -> None:
     """Keep the job's claim alive, and write its progress when it moves (at most every second)."""
     every = runtime.settings.jobs.heartbeat_seconds
     clock = asyncio.get_running_loop().time
@@ -250,17 +274,17 @@ async def _heartbeat(runtime: Runtime, job_id: str, attempt: int, progress: Prog
             logger.warning("job heartbeat failed", extra={"job_id": job_id}, exc_info=True)
 
 
-async def recover_orphans(runtime: Runtime) -> int:
+async def recover_orphans(runtime: JobHost) -> int:
     """Re-enqueue jobs whose runner died (stale heartbeat) or that never reached the queue."""
     return await _recover(runtime, runtime.settings.jobs.stale_after_seconds)
 
 
-async def recover_orphans_now(runtime: Runtime) -> int:
+async def recover_orphans_now(runtime: JobHost) -> int:
     """Re-enqueue every queued job (single-process start-up, after running ones were reset)."""
     return await _recover(runtime, 0.0)
 
 
-async def _recover(runtime: Runtime, stale_after_seconds: float) -> int:
+async def _recover(runtime: JobHost, stale_after_seconds: float) -> int:
     async with runtime.sessionmaker() as session:
         stale = service.stale_cutoff(stale_after_seconds)
         job_ids = await service.orphaned(session, stale_before=stale)
