@@ -91,7 +91,7 @@ async def update(
 
 
 async def get(session: AsyncSession, tenant_id: str, encounter_id: str) -> Encounter:
-    missing = EncounterNotFoundError("Interaction not found")
+    missing = EncounterNotFoundError("Encounter not found")
     return await get_owned(session, Encounter, tenant_id, encounter_id, missing)
 
 

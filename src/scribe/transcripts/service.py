@@ -325,7 +325,7 @@ async def check_language(recognizer: SpeechRecognizer, language: str) -> None:
     answers for itself when the job runs (and the transcript fails if it refuses).
     """
     if not _LANGUAGE_TAG.match(language):
-        raise UnsupportedLanguageError("primaryLanguage is not a language tag")
+        raise UnsupportedLanguageError("The language is not a language tag")
     if isinstance(recognizer, LanguageSupport):
         await recognizer.check_language(language)
 

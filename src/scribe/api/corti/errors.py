@@ -90,6 +90,8 @@ _BY_STATUS = {
     431: "A0003",
     504: "A0002",
 }
+# Corti's words for a core case, where the core's own are not the vendor's.
+_DETAILS: dict[type[ScribeError], str] = {EncounterNotFoundError: "Interaction not found"}
 # Corti answers its upload limits with 400 (A0016), not 413, and a transcript too short for a
 # document with 400 (A0003), not 422.
 _STATUS: dict[type[ScribeError], int] = {
@@ -139,6 +141,6 @@ def render(request: Request, error: ScribeError) -> Response:
         "type": f"{ERRORS_URL}#{code}",
         "status": status,
         "title": TITLES.get(code, "Error"),
-        "detail": error.message,
+        "detail": _DETAILS.get(type(error), error.message),
     }
     return JSONResponse(body, status_code=status)
