@@ -22,7 +22,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from scribe.errors import ScribeError
 from scribe.runtime import Runtime
 from scribe.summaries import service as summary_service
-from scribe.summaries.service import SummaryPlan, SummaryWriter
+from scribe.summaries.service import SummaryEvent, SummaryEventKind, SummaryPlan, SummaryWriter
 from scribe.summaries.stream import audit_failed, store_streamed
 
 logger = logging.getLogger(__name__)
@@ -54,13 +54,28 @@ async def _events(runtime: Runtime, plan: SummaryPlan) -> AsyncIterator[tuple[st
         writer = SummaryWriter(runtime.text, plan)
         try:
             async for event in writer.events():
-                yield event.type, event.payload
+                yield _on_the_wire(event)
             summary_id = await store_streamed(runtime.sessionmaker, plan, writer.sections)
         except Exception as exc:
             yield _failed(_reason(exc))
             await audit_failed(runtime.sessionmaker, plan)
             return
         yield "summary-end", {"status": "success", "summaryId": summary_id}
+
+
+_EVENT_TYPES = {
+    SummaryEventKind.START: "text-start",
+    SummaryEventKind.DELTA: "text-delta",
+    SummaryEventKind.END: "text-end",
+}
+
+
+def _on_the_wire(event: SummaryEvent) -> tuple[str, dict[str, Any]]:
+    """Clinia's event type and payload for a core summary event."""
+    payload: dict[str, Any] = {"sectionTitle": event.title, "sectionIndex": event.index}
+    if event.kind is SummaryEventKind.DELTA:
+        payload["text"] = event.text
+    return _EVENT_TYPES[event.kind], payload
 
 
 def _failed(reason: str) -> tuple[str, dict[str, Any]]:
