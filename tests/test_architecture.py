@@ -52,6 +52,10 @@ PENDING: dict[str, set[str]] = {
     "too_short_translated_outside_notes_writing": set(),
     # The core's error messages use its own words; a dialect renders the vendor's (item 3).
     "vendor_words_in_core_errors": set(),
+    # A vendor's own section inside a core row's free-form JSON (item 3: typed columns instead).
+    "vendor_sections_in_core_rows": {
+        "api/corti/transcripts.py",  # Transcript.meta["corti"]: participants as sent, diarize
+    },
     "import_cycles": set(),
 }
 
@@ -177,6 +181,26 @@ def speaks_vendor(module: Module) -> bool:
     return False
 
 
+VENDORS = {"omniloy", "corti", "nabla", "clinia", "invox"}
+
+
+def stores_vendor_section(module: Module) -> bool:
+    """A ``meta=`` (or ``.meta[…]``) keyed by a vendor's name."""
+    for node in ast.walk(module.tree):
+        if (
+            isinstance(node, ast.keyword)
+            and node.arg == "meta"
+            and isinstance(node.value, ast.Dict)
+        ):
+            keys = {k.value for k in node.value.keys if isinstance(k, ast.Constant)}
+            if keys & VENDORS:
+                return True
+        if isinstance(node, ast.Subscript) and ast.unparse(node.value).endswith(".meta"):
+            if isinstance(node.slice, ast.Constant) and node.slice.value in VENDORS:
+                return True
+    return False
+
+
 @cache
 def error_classes() -> frozenset[str]:
     """Names of ``ScribeError`` and the classes deriving from it, anywhere under src/scribe."""
@@ -256,6 +280,8 @@ def violations(rule: str) -> set[str]:
         return {m.path for m in modules() if type_checking_scribe_import(m)}
     if rule == "vendor_words_in_core_errors":
         return {m.path for m in modules() if m.package != "api" and speaks_vendor(m)}
+    if rule == "vendor_sections_in_core_rows":
+        return {m.path for m in modules() if stores_vendor_section(m)}
     if rule == "error_codes_as_strings":
         return {m.path for m in modules() if passes_error_code(m)}
     if rule == "too_short_translated_outside_notes_writing":
