@@ -27,18 +27,35 @@ EDGE = {"middleware.py"}
 
 # Places that break a rule today, by rule; each names the issue-16 item that removes it.
 PENDING: dict[str, set[str]] = {
-    "session_in_api": {
-        "api/clinia/streaming.py",  # summary stream stores and audits at its end (item 1)
-        "api/nabla/workflow.py",  # links the stored transcript to the request, flushes (item 1)
-    },
+    "session_in_api": set(),
     "rows_in_api": set(),
-    "concrete_provider_checks": {
-        "transcripts/service.py",  # asks for the Whisper adapter (item 2)
-        "api/corti/stream.py",
-        "coding/service.py",
-        "jobs/metrics_server.py",
-    },
+    "concrete_provider_checks": set(),
+    "adapters_imported_outside_providers": set(),
     "core_imports_api": set(),
+    # The core takes narrow Protocols (JobHost, JobServices, SweepHost…), not the Runtime.
+    "core_imports_runtime": set(),
+    "type_checking_hides_a_scribe_import": set(),
+    # An error's case is its class (src/scribe/errors.py), rendered per dialect by class.
+    "error_codes_as_strings": {
+        # Dialect-own codes raised inside the dialect (Keycloak's OAuth2 errors, Invox's
+        # errorTypes, Nabla's unsupported_template/not_audio), and a stored failure rebuilt.
+        "api/corti/auth.py",
+        "api/invox/validation.py",
+        "api/invox/versions.py",
+        "api/nabla/options.py",
+        "api/nabla/workflow.py",
+        # Core cases still named by string: an unreadable FHIR bundle or file, an engine limit.
+        "patients/documents.py",
+        "patients/service.py",
+        "providers/llm/extractive.py",
+    },
+    "too_short_translated_outside_notes_writing": set(),
+    # The core's error messages use its own words; a dialect renders the vendor's (item 3).
+    "vendor_words_in_core_errors": set(),
+    # A vendor's own section inside a core row's free-form JSON (item 3: typed columns instead).
+    "vendor_sections_in_core_rows": {
+        "api/corti/transcripts.py",  # Transcript.meta["corti"]: participants as sent, diarize
+    },
     "import_cycles": set(),
 }
 
@@ -106,12 +123,27 @@ def builds_rows(module: Module, rows: set[str]) -> bool:
     )
 
 
+@cache
+def provider_protocols() -> frozenset[str]:
+    """Classes under ``providers/`` that are Protocols: the abilities callers may ask about."""
+    names = set()
+    for module in modules():
+        if module.package == "providers":
+            for node in ast.walk(module.tree):
+                if isinstance(node, ast.ClassDef) and any(
+                    getattr(base, "id", None) == "Protocol" for base in node.bases
+                ):
+                    names.add(node.name)
+    return frozenset(names)
+
+
 def concrete_provider_check(module: Module) -> bool:
-    """An ``isinstance`` against a class from ``scribe.providers`` (ask a Protocol instead)."""
+    """An ``isinstance`` against a concrete class from ``scribe.providers`` (ask a Protocol)."""
     provider_names = set()
     for node in ast.walk(module.tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scribe.providers"):
             provider_names |= {a.asname or a.name for a in node.names}
+    provider_names -= provider_protocols()
     for node in ast.walk(module.tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance":
             classes = node.args[1]
@@ -119,6 +151,103 @@ def concrete_provider_check(module: Module) -> bool:
             if any(getattr(n, "id", None) in provider_names for n in names):
                 return True
     return False
+
+
+def type_checking_scribe_import(module: Module) -> bool:
+    """An ``if TYPE_CHECKING:`` block importing a scribe module (a cycle kept out of sight)."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("scribe"):
+                    return True
+    return False
+
+
+# Field and resource names of the vendors' wire formats that the core has its own words for.
+VENDOR_WORDS = re.compile(
+    r"\b(primaryLanguage|[Ii]nteractions?|patientId|recordingId|interactionId)\b"
+)
+
+
+def speaks_vendor(module: Module) -> bool:
+    """An error raised with a message in a vendor's words."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in error_classes():
+            for arg in node.args:
+                for part in ast.walk(arg):
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                        if VENDOR_WORDS.search(part.value):
+                            return True
+    return False
+
+
+VENDORS = {"omniloy", "corti", "nabla", "clinia", "invox"}
+
+
+def stores_vendor_section(module: Module) -> bool:
+    """A ``meta=`` (or ``.meta[…]``) keyed by a vendor's name."""
+    for node in ast.walk(module.tree):
+        if (
+            isinstance(node, ast.keyword)
+            and node.arg == "meta"
+            and isinstance(node.value, ast.Dict)
+        ):
+            keys = {k.value for k in node.value.keys if isinstance(k, ast.Constant)}
+            if keys & VENDORS:
+                return True
+        if isinstance(node, ast.Subscript) and ast.unparse(node.value).endswith(".meta"):
+            if isinstance(node.slice, ast.Constant) and node.slice.value in VENDORS:
+                return True
+    return False
+
+
+@cache
+def error_classes() -> frozenset[str]:
+    """Names of ``ScribeError`` and the classes deriving from it, anywhere under src/scribe."""
+    bases_of = {
+        node.name: {getattr(b, "id", None) or getattr(b, "attr", "") for b in node.bases}
+        for module in modules()
+        for node in ast.walk(module.tree)
+        if isinstance(node, ast.ClassDef)
+    }
+    found = {"ScribeError"}
+    while grown := {name for name, bases in bases_of.items() if bases & found} - found:
+        found |= grown
+    return frozenset(found)
+
+
+def passes_error_code(module: Module) -> bool:
+    """An error built with ``code="…"`` or ``resource="…"`` (a string where a class belongs)."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", "")
+            if name in error_classes() and any(
+                k.arg in ("code", "resource") for k in node.keywords
+            ):
+                return True
+    return False
+
+
+def catches(module: Module, name: str) -> bool:
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.ExceptHandler) and node.type is not None:
+            caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+            if any(
+                getattr(c, "id", None) == name or getattr(c, "attr", None) == name for c in caught
+            ):
+                return True
+    return False
+
+
+# The concrete adapters: the rest of the code reaches them only through their Protocols (their
+# optional abilities included), so a caller never holds a vendor's model or client object.
+ADAPTERS = {
+    "scribe.providers.asr.whisper",
+    "scribe.providers.asr.openai",
+    "scribe.providers.llm.openai",
+    "scribe.providers.llm.extractive",
+    "scribe.providers.llm.fallback",
+}
 
 
 def violations(rule: str) -> set[str]:
@@ -130,6 +259,38 @@ def violations(rule: str) -> set[str]:
     if rule == "concrete_provider_checks":
         return {
             m.path for m in modules() if m.package != "providers" and concrete_provider_check(m)
+        }
+    if rule == "adapters_imported_outside_providers":
+        return {
+            m.path
+            for m in modules()
+            if m.package != "providers"
+            and m.path not in COMPOSITION_ROOT
+            and any(name in ADAPTERS for name in imported(m))
+        }
+    if rule == "core_imports_runtime":
+        return {
+            m.path
+            for m in modules()
+            if m.package != "api"
+            and m.path not in COMPOSITION_ROOT | {"dependencies.py"}
+            and "scribe.runtime" in set(imported(m))
+        }
+    if rule == "type_checking_hides_a_scribe_import":
+        return {m.path for m in modules() if type_checking_scribe_import(m)}
+    if rule == "vendor_words_in_core_errors":
+        return {m.path for m in modules() if m.package != "api" and speaks_vendor(m)}
+    if rule == "vendor_sections_in_core_rows":
+        return {m.path for m in modules() if stores_vendor_section(m)}
+    if rule == "error_codes_as_strings":
+        return {m.path for m in modules() if passes_error_code(m)}
+    if rule == "too_short_translated_outside_notes_writing":
+        return {
+            m.path
+            for m in modules()
+            if m.package not in ("clinical", "providers", "evaluation")
+            and m.path not in COMPOSITION_ROOT | {"notes/writing.py", "offline.py"}
+            and catches(m, "TranscriptTooShortError")
         }
     if rule == "core_imports_api":
         return {

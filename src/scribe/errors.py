@@ -103,3 +103,112 @@ class ServiceUnavailableError(ScribeError):
 class GatewayTimeoutError(ScribeError):
     status_code = 504
     code = "timeout"
+
+
+# One class per case a dialect tells apart. The core raises the case; each dialect's errors.py
+# renders it by class (Corti's A00xx code, Invox's errorType, Nabla's wording), so no caller
+# passes a code or a resource name as a string.
+
+
+class InvalidIdError(BadRequestError):
+    """An id in the path or body is not in the id's format (not a UUID, say)."""
+
+    code = "invalid_uuid"
+
+
+class InvalidQueryError(BadRequestError):
+    """A query parameter has a value outside its set (not true/false, not a language tag)."""
+
+    code = "invalid_query"
+
+
+class InvalidContextError(BadRequestError):
+    """A document request's inline context is malformed."""
+
+    code = "invalid_context"
+
+
+class UnsupportedLanguageError(BadRequestError):
+    """A language that is no tag, or that the speech model or a template cannot handle."""
+
+    code = "unsupported_language"
+
+
+class InvalidTokenError(UnauthorizedError):
+    """A bearer token that is malformed, expired, or signed for someone else."""
+
+    code = "invalid_token"
+
+
+class TranscriptTooShortForNoteError(UnprocessableError):
+    """Too little in the transcript to write a note (or a document, or a summary) from."""
+
+    code = "transcript_too_short"
+
+
+class TranscriptTooLongForNoteError(PayloadTooLargeError):
+    """More words in the transcript than a note is written from (limits.note_transcript_words)."""
+
+    code = "transcript_too_long"
+
+
+class EncounterNotFoundError(NotFoundError):
+    """No such encounter in the tenant."""
+
+
+class RecordingNotFoundError(NotFoundError):
+    """No such recording in the tenant."""
+
+
+class TranscriptNotFoundError(NotFoundError):
+    """No such transcript in the tenant."""
+
+
+class NoteNotFoundError(NotFoundError):
+    """No such note (a document, to some vendors) in the tenant."""
+
+
+class TemplateNotFoundError(NotFoundError):
+    """No such note template for the tenant."""
+
+
+class TemplateSectionNotFoundError(NotFoundError):
+    """A template names sections that do not exist."""
+
+
+class FactGroupNotFoundError(NotFoundError):
+    """No such fact group."""
+
+
+class FactNotFoundError(NotFoundError):
+    """No such fact in the tenant."""
+
+
+class SummaryTemplateNotFoundError(NotFoundError):
+    """No such summary template."""
+
+    code = "template_not_found"
+
+
+class SummaryNotFoundError(NotFoundError):
+    """No such summary in the tenant."""
+
+    code = "summary_not_found"
+
+
+class GoneError(ScribeError):
+    """What a job was to work on was deleted before it ran."""
+
+    code = "gone"
+
+
+class AudioMissingError(ScribeError):
+    """A recording's row is there but its audio is missing from storage."""
+
+    code = "audio_missing"
+
+
+class TooManyAttemptsError(ScribeError):
+    """A job was interrupted (its worker died) more times than it may be retried."""
+
+    code = "too_many_attempts"

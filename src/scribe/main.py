@@ -22,6 +22,7 @@ from scribe.api.omniloy.dialect import DIALECT as OMNILOY
 from scribe.api.throttle import FailureThrottle
 from scribe.config import Settings
 from scribe.console.router import router as console_router
+from scribe.jobs.runner import REGISTRY, JobRegistry
 from scribe.logs import prepare_logging
 from scribe.middleware import EdgeLimits, RequestContextMiddleware
 from scribe.runtime import ensure_bootstrap_key, open_runtime
@@ -31,7 +32,12 @@ logger = logging.getLogger(__name__)
 DIALECTS: tuple[Dialect, ...] = (OMNILOY, CORTI, NABLA, CLINIA, INVOX)
 
 
-def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    run_jobs: bool | None = None,
+    jobs: JobRegistry = REGISTRY,
+) -> FastAPI:
     """Build the app. Jobs run in this process on SQLite, or with SCRIBE_JOBS__RUN_IN_API."""
     settings = settings or Settings()
     prepare_logging()
@@ -40,7 +46,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_runtime(settings, run_jobs=run_jobs) as runtime:
+        async with open_runtime(settings, run_jobs=run_jobs, jobs=jobs) as runtime:
             app.state.runtime = runtime
             key_file = await ensure_bootstrap_key(runtime)
             if key_file:

@@ -8,8 +8,8 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
+import procrastinate
 from pydantic import SecretStr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -24,7 +24,7 @@ from scribe.config import Settings
 from scribe.db import create_engine, create_sessionmaker
 from scribe.jobs import procrastinate_app, runner
 from scribe.jobs import service as job_service
-from scribe.jobs.queue import InProcessQueue, JobQueue, ProcrastinateQueue
+from scribe.jobs.queue import Executor, InProcessQueue, JobQueue, ProcrastinateQueue
 from scribe.metrics import Metrics
 from scribe.private import secure_data_dir
 from scribe.providers.asr import ManagedRecognizer, build_recognizer
@@ -50,17 +50,28 @@ class Runtime:
     token_secret: bytes = b""
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     template_lists: TemplateLists = field(default_factory=TemplateLists)
-    procrastinate: Any = None
+    # The PostgreSQL queue's app, when that is the backend (its worker and health check use it).
+    procrastinate: procrastinate.App | None = None
     metrics: Metrics = field(default_factory=Metrics)
+    jobs: runner.JobRegistry = field(default_factory=lambda: runner.REGISTRY)
+
+    @property
+    def job_services(self) -> runner.JobServices:
+        """The part of the runtime a job's handler sees."""
+        return runner.JobServices(self.settings, self.text, self.asr, self.blobs, self.metrics)
 
 
 @asynccontextmanager
-async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[Runtime]:
-    """Build the runtime; with ``run_jobs`` this process also executes jobs."""
+async def open_runtime(
+    settings: Settings, *, run_jobs: bool, jobs: runner.JobRegistry = runner.REGISTRY
+) -> AsyncIterator[Runtime]:
+    """Build the runtime; with ``run_jobs`` this process also executes the kinds in ``jobs``."""
     secure_data_dir(settings.data_dir, settings.sqlalchemy_url)
     engine = create_engine(settings.sqlalchemy_url, secrets=box_for(settings))
     sessionmaker = create_sessionmaker(engine)
     revocation_watch = RevocationWatch.for_url(settings.sqlalchemy_url)
+    # The queue hands ids to the runtime's own runner; the closure finds the runtime at call time.
+    queue, procrastinate_app_ = _queue(settings, lambda job_id: runner.execute(runtime, job_id))
     runtime = Runtime(
         settings=settings,
         engine=engine,
@@ -70,17 +81,20 @@ async def open_runtime(settings: Settings, *, run_jobs: bool) -> AsyncIterator[R
         asr=build_recognizer(settings.asr),
         blobs=BlobStore(settings.data_dir / "blobs"),
         token_secret=tokens.load_secret(_secret(settings.token_secret), settings.data_dir),
-        queue=_NoQueue(),
+        queue=queue,
+        procrastinate=procrastinate_app_,
+        jobs=jobs,
         principals=PrincipalCache(watch=revocation_watch),
     )
     try:
         # Outside the jobs: the last audit records are written after the queue has stopped.
         async with revocation_watch.running(), runtime.audits.running():
-            if settings.job_backend == "procrastinate":
-                async with _procrastinate(runtime, run_jobs=run_jobs):
+            if isinstance(queue, InProcessQueue):
+                async with _in_process(runtime, queue, run_jobs=run_jobs):
                     yield runtime
             else:
-                async with _in_process(runtime, run_jobs=run_jobs):
+                assert procrastinate_app_ is not None
+                async with _procrastinate(runtime, procrastinate_app_, run_jobs=run_jobs):
                     yield runtime
     finally:
         await runtime.asr.aclose()
@@ -92,18 +106,20 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value else None
 
 
-class _NoQueue:
-    async def enqueue(self, job_id: str) -> None:
-        raise RuntimeError("job queue used before the runtime opened")
+def _queue(
+    settings: Settings, execute: Executor
+) -> tuple[InProcessQueue | ProcrastinateQueue, procrastinate.App | None]:
+    """The configured queue, built before the runtime so that nothing swaps it in later."""
+    if settings.job_backend == "procrastinate":
+        app = procrastinate_app.build_app(settings.libpq_url, settings.jobs.queue_name, execute)
+        return ProcrastinateQueue(app), app
+    return InProcessQueue(execute, concurrency=settings.jobs.concurrency), None
 
 
 @asynccontextmanager
-async def _in_process(runtime: Runtime, *, run_jobs: bool) -> AsyncIterator[None]:
-    queue = InProcessQueue(
-        lambda job_id: runner.execute(runtime, job_id),
-        concurrency=runtime.settings.jobs.concurrency,
-    )
-    runtime.queue = queue
+async def _in_process(
+    runtime: Runtime, queue: InProcessQueue, *, run_jobs: bool
+) -> AsyncIterator[None]:
     if run_jobs:
         queue.start()
         async with runtime.sessionmaker() as session:
@@ -121,12 +137,9 @@ async def _in_process(runtime: Runtime, *, run_jobs: bool) -> AsyncIterator[None
 
 
 @asynccontextmanager
-async def _procrastinate(runtime: Runtime, *, run_jobs: bool) -> AsyncIterator[None]:
-    app = procrastinate_app.build_app(
-        runtime.settings.libpq_url, runtime.settings.jobs.queue_name, {"runtime": runtime}
-    )
-    runtime.procrastinate = app
-    runtime.queue = ProcrastinateQueue(app)
+async def _procrastinate(
+    runtime: Runtime, app: procrastinate.App, *, run_jobs: bool
+) -> AsyncIterator[None]:
     async with app.open_async():
         if not run_jobs:
             yield

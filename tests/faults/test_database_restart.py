@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from scribe.auth import service as auth_service
 from scribe.config import Settings
 from scribe.jobs import service as job_service
-from scribe.jobs.runner import JobContext, handler
+from scribe.jobs.runner import REGISTRY, JobContext
 from scribe.main import create_app
 from scribe.runtime import Runtime
 from tests.api.clinia.conftest import load_bundle
@@ -34,6 +34,9 @@ from tests.api.invox.conftest import login as invox_login
 from tests.conftest import client_for, make_settings, new_key
 from tests.faults.proxy import TcpProxy
 from tests.jobs.test_jobs_restart import join, queue_extraction
+
+# The production kinds and this module's own, for its own app only.
+KINDS = REGISTRY.copy()
 
 # A request in the outage must be answered within this, never hang on a dead connection.
 OUTAGE_BOUND = 10.0
@@ -104,7 +107,7 @@ async def proxied_app(
         # but could record nothing, so its heartbeat goes stale).
         stale_after_seconds=2.0,
     )
-    app = create_app(built)
+    app = create_app(built, jobs=KINDS)
     async with app.router.lifespan_context(app):
         yield app
 
@@ -317,7 +320,7 @@ class TestDatabaseRestart:
         assert joined.json()["status"] == "completed"
 
 
-@handler("test_fault_slow")
+@KINDS.handler("test_fault_slow")
 async def _slow(ctx: JobContext) -> dict[str, Any]:
     await asyncio.sleep(2.0)
     return {}

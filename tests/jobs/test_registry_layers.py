@@ -9,10 +9,10 @@ _CHECK = """
 import sys
 import scribe.tasks
 from scribe.jobs import runner
-core = set(runner._HANDLERS)
+core = set(runner.REGISTRY.handlers)
 assert not [m for m in sys.modules if m.startswith("scribe.api")], "the core imported a dialect"
 import scribe.api.jobs
-print(sorted(core), sorted(set(runner._HANDLERS) - core))
+print(sorted(core), sorted(set(runner.REGISTRY.handlers) - core))
 """
 
 

@@ -113,6 +113,6 @@ def without_validation_422(document: dict[str, Any]) -> dict[str, Any]:
 async def dialect_document(dialect: str, request: Request) -> Response:
     """One vendor dialect's OpenAPI document (omniloy, corti, nabla, clinia, invox)."""
     if dialect not in DIALECTS:
-        raise NotFoundError("Unknown dialect", resource="dialect")
+        raise NotFoundError("Unknown dialect")
     tag, body = _rendered(request.app, dialect)
     return etag.answer(request, body, tag)

@@ -26,6 +26,7 @@ from scribe.db import new_id, utcnow
 from scribe.errors import NotFoundError
 from scribe.jobs import service as job_service
 from scribe.tenancy import get_owned
+from scribe.transcripts.models import Transcript
 from scribe.webhooks import service as webhook_service
 
 
@@ -131,9 +132,18 @@ async def _fresh_by_key(
     return None
 
 
+async def attach_transcript(
+    session: AsyncSession, request: AsyncRequest, transcript: Transcript
+) -> None:
+    """Make a stored transcript (and its encounter) the one a request answers about."""
+    request.transcript_id = transcript.id
+    request.encounter_id = transcript.encounter_id
+    await session.flush()
+
+
 async def get(session: AsyncSession, tenant_id: str, request_id: str) -> AsyncRequest:
     """A tenant's request; another tenant's id is not found, like an unknown one."""
-    missing = NotFoundError("Request not found", resource="request")
+    missing = NotFoundError("Request not found")
     return await get_owned(session, AsyncRequest, tenant_id, request_id, missing, fresh=True)
 
 

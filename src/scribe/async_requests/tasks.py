@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,7 @@ from scribe.async_requests.models import AsyncRequest
 from scribe.clinical.types import NoteDraft, Utterance
 from scribe.config import Settings
 from scribe.encounters import service as encounter_service
-from scribe.errors import BadRequestError, ScribeError
+from scribe.errors import GoneError, ScribeError
 from scribe.jobs.models import Job
 from scribe.jobs.runner import JobContext, handler
 from scribe.notes import service as note_service
@@ -32,12 +32,10 @@ from scribe.outbound import OutboundClient, download
 from scribe.providers.llm.base import NoteWriter
 from scribe.recordings import service as recording_service
 from scribe.recordings.models import Recording
+from scribe.storage import BlobStore
 from scribe.transcripts import service as transcript_service
 from scribe.transcripts import tasks as transcript_tasks
 from scribe.transcripts.models import Transcript
-
-if TYPE_CHECKING:
-    from scribe.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +66,10 @@ class Answers(Protocol):
 
     def failure(self, request: AsyncRequest, failure: async_service.Failure) -> dict[str, Any]: ...
 
+    def failure_of(self, error: ScribeError) -> async_service.Failure:
+        """The failure stored for an error, worded as the dialect words it."""
+        ...
+
 
 Step = Callable[[JobContext, AsyncRequest, Answers], Awaitable[dict[str, Any]]]
 
@@ -97,7 +99,7 @@ def _register(kind: str, answers: Answers, step: Step) -> None:
 async def _fail(
     session: AsyncSession, request: AsyncRequest, answers: Answers, error: ScribeError
 ) -> None:
-    failure = async_service.Failure(error.status_code, error.error_code, error.message)
+    failure = answers.failure_of(error)
     await async_service.finish(
         session, request, result=answers.failure(request, failure), failure=failure
     )
@@ -122,7 +124,7 @@ async def _answer(ctx: JobContext, answers: Answers, step: Step) -> dict[str, An
 
 async def _listen(ctx: JobContext, request: AsyncRequest, answers: Answers) -> dict[str, Any]:
     if request.recording_id is None:
-        await _fetch(ctx, request, answers.audio_limits(ctx.runtime.settings))
+        await _fetch(ctx, request, answers.audio_limits(ctx.settings))
     transcript = await _transcript(ctx, request, answers)
     draft = None
     if answers.wants_note(request.params):
@@ -132,7 +134,7 @@ async def _listen(ctx: JobContext, request: AsyncRequest, answers: Answers) -> d
 
 async def _digest(ctx: JobContext, request: AsyncRequest, answers: Answers) -> dict[str, Any]:
     if request.transcript_id is None:
-        raise ScribeError("The request's transcript is missing", code="gone")
+        raise GoneError("The request's transcript is missing")
     transcript = await transcript_service.get(ctx.session, request.tenant_id, request.transcript_id)
     draft = await _note(ctx, request, transcript, answers)
     return answers.success(request, transcript, draft, transcribed=False)
@@ -140,7 +142,7 @@ async def _digest(ctx: JobContext, request: AsyncRequest, answers: Answers) -> d
 
 async def _fetch(ctx: JobContext, request: AsyncRequest, limits: recording_service.Limits) -> None:
     """Download the request's URL into storage as its recording (audio/* only, capped)."""
-    runtime = ctx.runtime
+    blobs, settings = ctx.blobs, ctx.settings
     if request.encounter_id is None:
         encounter = encounter_service.add_implicit(
             ctx.session, tenant_id=request.tenant_id, assigned_user=request.created_by,
@@ -151,39 +153,32 @@ async def _fetch(ctx: JobContext, request: AsyncRequest, limits: recording_servi
     # Release the database while the network works: a download can take minutes.
     await ctx.session.commit()
     key = f"{request.tenant_id}/{request.id}.download"
-    runtime.blobs.path(key).parent.mkdir(parents=True, exist_ok=True)
+    blobs.path(key).parent.mkdir(parents=True, exist_ok=True)
     assert request.source_url is not None
-    async with OutboundClient.from_settings(runtime.settings) as client:
+    async with OutboundClient.from_settings(settings) as client:
         fetched = await download(
-            request.source_url, runtime.blobs.path(key), max_bytes=limits.max_bytes, client=client
+            request.source_url, blobs.path(key), max_bytes=limits.max_bytes, client=client
         )
     upload = recording_service.Upload(
         request.tenant_id, request.encounter_id, fetched.content_type, None, request.created_by
     )
     try:
-        recording = await store_audio(ctx.session, runtime, upload, _read(runtime, key), limits)
+        recording = await store_audio(ctx.session, blobs, upload, blobs.read(key), limits)
     finally:
-        await runtime.blobs.delete(key)
+        await blobs.delete(key)
     request.recording_id = recording.id
     await ctx.session.commit()
 
 
 async def store_audio(
     session: AsyncSession,
-    runtime: Runtime,
+    blobs: BlobStore,
     upload: recording_service.Upload,
     chunks: AsyncIterator[bytes],
     limits: recording_service.Limits,
 ) -> Recording:
-    """Store audio within a request's limits; too long is a 400 (the request is at fault)."""
-    try:
-        return await recording_service.store(session, runtime.blobs, upload, chunks, limits)
-    except recording_service.AudioTooLongError as exc:
-        raise BadRequestError(exc.message, code="audio_too_long") from exc
-
-
-def _read(runtime: Runtime, key: str) -> AsyncIterator[bytes]:
-    return runtime.blobs.read(key)
+    """Store audio within a request's limits (``AudioTooLongError`` past them)."""
+    return await recording_service.store(session, blobs, upload, chunks, limits)
 
 
 async def _transcript(ctx: JobContext, request: AsyncRequest, answers: Answers) -> Transcript:
@@ -216,7 +211,7 @@ async def _note(
 ) -> NoteDraft:
     """The request's note; the core note is stored once, even when the job runs again."""
     utterances = transcript_service.utterances(transcript)
-    draft = await answers.write_note(ctx.runtime.text, utterances, request.params)
+    draft = await answers.write_note(ctx.text, utterances, request.params)
     if request.note_id is None:
         source = note_service.DraftSource(
             transcript.id,

@@ -39,8 +39,7 @@ from scribe.clinical.coding import (
     validate_codes,
 )
 from scribe.errors import BadRequestError, PayloadTooLargeError
-from scribe.providers.llm.base import CodeProposer, CodingRequest
-from scribe.providers.llm.extractive import ExtractiveProvider
+from scribe.providers.llm.base import CodeProposer, CodingRequest, EmbeddedEngine
 
 logger = logging.getLogger(__name__)
 CodifyModel = Literal["fast", "balanced", "high-quality"]
@@ -101,7 +100,7 @@ async def codify(
         raise BadRequestError("medical_note and pdf_file contain no text to code")
     result = await asyncio.to_thread(code_note, text)
     proposed = 0
-    if model != "fast" and proposer is not None and not isinstance(proposer, ExtractiveProvider):
+    if model != "fast" and proposer is not None and not isinstance(proposer, EmbeddedEngine):
         proposals = await proposer.propose_codes(CodingRequest(text))
         proposed = len(proposals)
         result = merge_proposals(result, proposals, text)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scribe import storage
 from scribe.db import new_id, utcnow
 from scribe.encounters.models import Encounter, EncounterStatus
-from scribe.errors import NotFoundError
+from scribe.errors import EncounterNotFoundError
 from scribe.recordings import service as recording_service
 from scribe.storage import BlobStore
 from scribe.tenancy import get_owned
@@ -91,7 +91,7 @@ async def update(
 
 
 async def get(session: AsyncSession, tenant_id: str, encounter_id: str) -> Encounter:
-    missing = NotFoundError("Interaction not found", resource="encounter")
+    missing = EncounterNotFoundError("Encounter not found")
     return await get_owned(session, Encounter, tenant_id, encounter_id, missing)
 
 

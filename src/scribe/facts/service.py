@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from scribe.clinical import facts as clinical_facts
-from scribe.errors import NotFoundError
+from scribe.errors import FactGroupNotFoundError, FactNotFoundError
 from scribe.facts.models import Fact
 from scribe.tenancy import get_owned
 from scribe.transcripts import service as transcript_service
@@ -53,7 +53,7 @@ def known_group(group: str) -> str:
     """The group's key as stored, or a 404 (fact group not found)."""
     key = group.strip().lower()
     if key not in clinical_facts.GROUPS_BY_KEY:
-        raise NotFoundError("Fact group not found", resource="fact_group")
+        raise FactGroupNotFoundError("Fact group not found")
     return key
 
 
@@ -91,7 +91,7 @@ async def add(
 
 
 async def get(session: AsyncSession, tenant_id: str, encounter_id: str, fact_id: str) -> Fact:
-    missing = NotFoundError("Fact not found", resource="fact")
+    missing = FactNotFoundError("Fact not found")
     where = [Fact.encounter_id == encounter_id]
     return await get_owned(session, Fact, tenant_id, fact_id, missing, where=where)
 

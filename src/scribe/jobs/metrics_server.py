@@ -13,14 +13,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scribe.jobs import service as job_service
-from scribe.metrics import CONTENT_TYPE
-from scribe.providers.llm.fallback import FallbackProvider
-
-if TYPE_CHECKING:
-    from scribe.runtime import Runtime
+from scribe.metrics import CONTENT_TYPE, Metrics
+from scribe.providers.llm.base import CountsFallbacks
 
 logger = logging.getLogger(__name__)
 
@@ -29,16 +28,32 @@ _HEAD_BYTES = 8 * 1024
 _READ_SECONDS = 5.0
 
 
-async def scrape(runtime: Runtime) -> bytes:
+class MetricsHost(Protocol):
+    """What a scrape reads: the database (queue depth), the text provider, the metrics."""
+
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]: ...
+
+    @property
+    def text(self) -> object: ...
+
+    @property
+    def metrics(self) -> Metrics: ...
+
+
+async def scrape(runtime: MetricsHost) -> bytes:
     """The process's metrics in Prometheus text, with the queue depth read from the database."""
     async with runtime.sessionmaker() as session:
         jobs = await job_service.count_unfinished(session)
-    fallbacks = runtime.text.fallbacks.items() if isinstance(runtime.text, FallbackProvider) else ()
+    text = runtime.text
+    fallbacks = text.fallback_counts() if isinstance(text, CountsFallbacks) else ()
     return runtime.metrics.render(jobs=jobs, fallbacks=fallbacks)
 
 
 @contextlib.asynccontextmanager
-async def serve_metrics(runtime: Runtime, host: str, port: int) -> AsyncIterator[asyncio.Server]:
+async def serve_metrics(
+    runtime: MetricsHost, host: str, port: int
+) -> AsyncIterator[asyncio.Server]:
     """Serve ``GET /metrics`` on ``host:port`` while the block runs."""
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -63,7 +78,7 @@ async def serve_metrics(runtime: Runtime, host: str, port: int) -> AsyncIterator
 
 
 async def _answer(
-    runtime: Runtime, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    runtime: MetricsHost, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> None:
     head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), _READ_SECONDS)
     method, _, rest = head.split(b"\r\n", 1)[0].decode("latin-1").partition(" ")

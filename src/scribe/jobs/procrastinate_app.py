@@ -7,32 +7,44 @@ import contextlib
 import logging
 import signal
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import procrastinate
 from procrastinate import exceptions
 from procrastinate.jobs import Status
 
+from scribe.config import JobSettings
 from scribe.jobs import runner
-
-if TYPE_CHECKING:
-    from scribe.config import JobSettings
-    from scribe.runtime import Runtime
+from scribe.jobs.queue import Executor
 
 logger = logging.getLogger(__name__)
 
 
-def build_app(conninfo: str, queue: str, runtime_ref: dict[str, Runtime]) -> procrastinate.App:
-    """Build the app; the task finds the runtime through ``runtime_ref`` once it exists."""
+def build_app(conninfo: str, queue: str, execute: Executor) -> procrastinate.App:
+    """Build the app; its one task hands the job id to ``execute`` (the runtime's runner)."""
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=8)
     )
 
     @app.task(name="scribe.run_job", queue=queue)
     async def run_job(job_id: str) -> None:
-        await runner.execute(runtime_ref["runtime"], job_id)
+        await execute(job_id)
 
     return app
+
+
+class WorkerHost(runner.JobHost, Protocol):
+    """A job host whose queue is procrastinate's (the worker process's ``Runtime``)."""
+
+    @property
+    def procrastinate(self) -> procrastinate.App | None: ...
+
+
+def app_of(runtime: WorkerHost) -> procrastinate.App:
+    """The runtime's procrastinate app (only a PostgreSQL-queue runtime has one)."""
+    if runtime.procrastinate is None:
+        raise RuntimeError("the job backend is not procrastinate")
+    return runtime.procrastinate
 
 
 # A worker that stopped on its own (the database went away) starts again after this long.
@@ -40,7 +52,7 @@ RESTART_DELAY_SECONDS = 2.0
 
 
 async def run_worker(
-    runtime: Runtime, *, concurrency: int, install_signal_handlers: bool = False
+    runtime: WorkerHost, *, concurrency: int, install_signal_handlers: bool = False
 ) -> None:
     """Run procrastinate's worker plus our recovery loop until cancelled (or SIGTERM/SIGINT).
 
@@ -69,11 +81,11 @@ async def run_worker(
             await recovery
 
 
-async def _procrastinate_worker(runtime: Runtime, concurrency: int) -> None:
+async def _procrastinate_worker(runtime: WorkerHost, concurrency: int) -> None:
     settings = runtime.settings.jobs
     # One notion of a dead worker: silent for stale_after_seconds, whether judged by its
     # job rows' heartbeats or by procrastinate's own worker heartbeat.
-    await runtime.procrastinate.run_worker_async(
+    await app_of(runtime).run_worker_async(
         queues=[settings.queue_name],
         concurrency=concurrency,
         install_signal_handlers=False,
@@ -104,20 +116,20 @@ async def _until_stopped_or_ended(work: Coroutine[Any, Any, None], stop: asyncio
     )
 
 
-async def _recovery_loop(runtime: Runtime) -> None:
+async def _recovery_loop(runtime: WorkerHost) -> None:
     while True:
         await recover_once(runtime)
         await asyncio.sleep(runtime.settings.jobs.recovery_interval_seconds)
 
 
-async def recover_once(runtime: Runtime) -> None:
+async def recover_once(runtime: WorkerHost) -> None:
     """One recovery pass: hand back our queue's stalled tasks, then re-enqueue orphaned jobs.
 
     The two halves fail independently, so a task that cannot be handed back never keeps the
     job rows (the source of truth) from being recovered.
     """
     try:
-        await _retry_stalled(runtime.procrastinate, runtime.settings.jobs)
+        await _retry_stalled(app_of(runtime), runtime.settings.jobs)
     except Exception:
         logger.warning("stalled task recovery failed", exc_info=True)
     try:

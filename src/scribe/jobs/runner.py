@@ -8,19 +8,21 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scribe.auth import service as auth_service
+from scribe.config import Settings
 from scribe.db import is_database_lost, utcnow
-from scribe.errors import ScribeError
+from scribe.errors import ScribeError, TooManyAttemptsError
 from scribe.jobs import service
 from scribe.jobs.models import Job
-from scribe.jobs.queue import DelayingQueue, WaitingQueue
-
-if TYPE_CHECKING:
-    from scribe.runtime import Runtime
+from scribe.jobs.queue import DelayingQueue, JobQueue, WaitingQueue
+from scribe.metrics import Metrics
+from scribe.providers.asr.base import SpeechRecognizer
+from scribe.providers.llm.base import TextProvider
+from scribe.storage import BlobStore
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +46,45 @@ class Progress:
         self.fraction = max(self.fraction, min(max(fraction, 0.0), 0.99))
 
 
+@dataclass(frozen=True, slots=True)
+class JobServices:
+    """What a job's handler may use besides its session: no queue, no app, no engine."""
+
+    settings: Settings
+    text: TextProvider
+    asr: SpeechRecognizer
+    blobs: BlobStore
+    metrics: Metrics
+
+
 @dataclass(slots=True)
 class JobContext:
-    runtime: Runtime
+    """One run of a job: its row, its session (committed by the runner), and its services."""
+
+    services: JobServices
     session: AsyncSession
     job: Job
     progress: Progress = field(default_factory=Progress)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def text(self) -> TextProvider:
+        return self.services.text
+
+    @property
+    def asr(self) -> SpeechRecognizer:
+        return self.services.asr
+
+    @property
+    def blobs(self) -> BlobStore:
+        return self.services.blobs
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.services.metrics
 
     def report_progress(self, fraction: float) -> None:
         """Say how much of the work is done (0 to 1); safe to call from worker threads."""
@@ -63,23 +98,74 @@ class JobContext:
 Handler = Callable[[JobContext], Awaitable[dict[str, Any]]]
 # Called in the transaction that records a failure, to mark the job's subject failed too.
 FailureHook = Callable[[AsyncSession, Job, ScribeError], Awaitable[None]]
-_HANDLERS: dict[str, Handler] = {}
-_ON_FAILURE: dict[str, FailureHook] = {}
 
 
-def handler(kind: str, *, on_failure: FailureHook | None = None) -> Callable[[Handler], Handler]:
-    """Register the coroutine that does the work of one job kind."""
+@dataclass(slots=True)
+class JobRegistry:
+    """Job kinds and the coroutines that run them; a runtime runs the kinds of its registry.
 
-    def register(func: Handler) -> Handler:
-        _HANDLERS[kind] = func
-        if on_failure is not None:
-            _ON_FAILURE[kind] = on_failure
-        return func
+    The production kinds register in ``REGISTRY`` when their modules are imported
+    (``scribe.tasks``); a test that needs kinds of its own extends a copy and gives it to its own
+    app, so the production registry never learns them::
 
-    return register
+        kinds = REGISTRY.copy()
+        @kinds.handler("test_slow")
+        async def slow(ctx: JobContext) -> dict[str, Any]: ...
+        app = create_app(settings, jobs=kinds)
+    """
+
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    on_failure: dict[str, FailureHook] = field(default_factory=dict)
+
+    def handler(
+        self, kind: str, *, on_failure: FailureHook | None = None
+    ) -> Callable[[Handler], Handler]:
+        """Register the coroutine that does the work of one job kind."""
+
+        def register(func: Handler) -> Handler:
+            self.handlers[kind] = func
+            if on_failure is not None:
+                self.on_failure[kind] = on_failure
+            return func
+
+        return register
+
+    def copy(self) -> JobRegistry:
+        return JobRegistry(dict(self.handlers), dict(self.on_failure))
 
 
-async def execute(runtime: Runtime, job_id: str) -> None:
+REGISTRY = JobRegistry()
+handler = REGISTRY.handler
+
+
+class JobHost(Protocol):
+    """What the runner needs of the process that runs jobs (the composition root's ``Runtime``).
+
+    Example::
+
+        await execute(runtime, job.id)  # any object with these six attributes will do
+    """
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]: ...
+
+    @property
+    def queue(self) -> JobQueue: ...
+
+    @property
+    def metrics(self) -> Metrics: ...
+
+    @property
+    def jobs(self) -> JobRegistry: ...
+
+    @property
+    def job_services(self) -> JobServices: ...
+
+
+async def execute(runtime: JobHost, job_id: str) -> None:
     """Run a job if it is ours to run; safe to call twice or after a crash."""
     settings = runtime.settings.jobs
     async with runtime.sessionmaker() as session:
@@ -91,7 +177,7 @@ async def execute(runtime: Runtime, job_id: str) -> None:
         await _hold_until_due(runtime, job_id)
         return
     if attempt > settings.max_attempts:
-        interrupted = ScribeError("Job was interrupted too many times", code="too_many_attempts")
+        interrupted = TooManyAttemptsError("Job was interrupted too many times")
         await _record_failure(runtime, job_id, attempt, interrupted)
         return
     progress = Progress()
@@ -104,7 +190,7 @@ async def execute(runtime: Runtime, job_id: str) -> None:
             await beat
 
 
-async def _hold_until_due(runtime: Runtime, job_id: str) -> None:
+async def _hold_until_due(runtime: JobHost, job_id: str) -> None:
     """A job that reached a worker before its ``run_after`` goes back with the time left."""
     async with runtime.sessionmaker() as session:
         due = await service.scheduled_for(session, job_id)
@@ -117,12 +203,13 @@ async def _hold_until_due(runtime: Runtime, job_id: str) -> None:
     # Otherwise it stays queued until a recovery pass hands it over again.
 
 
-async def _run(runtime: Runtime, job_id: str, attempt: int, progress: Progress) -> None:
+async def _run(runtime: JobHost, job_id: str, attempt: int, progress: Progress) -> None:
     started = time.perf_counter()
     try:
         async with runtime.sessionmaker() as session:
             job = await session.get_one(Job, job_id)
-            result = await _HANDLERS[job.kind](JobContext(runtime, session, job, progress))
+            run = runtime.jobs.handlers[job.kind]
+            result = await run(JobContext(runtime.job_services, session, job, progress))
             if await service.finish(session, job_id, attempt, result=result):
                 _audit(session, job, "completed")
                 await service.commit_and_enqueue(session, runtime.queue.enqueue)
@@ -142,13 +229,13 @@ async def _run(runtime: Runtime, job_id: str, attempt: int, progress: Progress) 
 
 
 async def _record_failure(
-    runtime: Runtime, job_id: str, attempt: int, error: ScribeError, *, started: float | None = None
+    runtime: JobHost, job_id: str, attempt: int, error: ScribeError, *, started: float | None = None
 ) -> None:
     async with runtime.sessionmaker() as session:
         if await service.finish(session, job_id, attempt, error=(error.error_code, error.message)):
             job = await session.get_one(Job, job_id)
             _audit(session, job, "failed")
-            if hook := _ON_FAILURE.get(job.kind):
+            if hook := runtime.jobs.on_failure.get(job.kind):
                 await hook(session, job, error)
             # A hook may create follow-up jobs (an error callback): hand them over on commit.
             await service.commit_and_enqueue(session, runtime.queue.enqueue)
@@ -168,7 +255,7 @@ def _audit(session: AsyncSession, job: Job, outcome: str) -> None:
     )
 
 
-async def _heartbeat(runtime: Runtime, job_id: str, attempt: int, progress: Progress) -> None:
+async def _heartbeat(runtime: JobHost, job_id: str, attempt: int, progress: Progress) -> None:
     """Keep the job's claim alive, and write its progress when it moves (at most every second)."""
     every = runtime.settings.jobs.heartbeat_seconds
     clock = asyncio.get_running_loop().time
@@ -187,17 +274,17 @@ async def _heartbeat(runtime: Runtime, job_id: str, attempt: int, progress: Prog
             logger.warning("job heartbeat failed", extra={"job_id": job_id}, exc_info=True)
 
 
-async def recover_orphans(runtime: Runtime) -> int:
+async def recover_orphans(runtime: JobHost) -> int:
     """Re-enqueue jobs whose runner died (stale heartbeat) or that never reached the queue."""
     return await _recover(runtime, runtime.settings.jobs.stale_after_seconds)
 
 
-async def recover_orphans_now(runtime: Runtime) -> int:
+async def recover_orphans_now(runtime: JobHost) -> int:
     """Re-enqueue every queued job (single-process start-up, after running ones were reset)."""
     return await _recover(runtime, 0.0)
 
 
-async def _recover(runtime: Runtime, stale_after_seconds: float) -> int:
+async def _recover(runtime: JobHost, stale_after_seconds: float) -> int:
     async with runtime.sessionmaker() as session:
         stale = service.stale_cutoff(stale_after_seconds)
         job_ids = await service.orphaned(session, stale_before=stale)

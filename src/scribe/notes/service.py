@@ -16,12 +16,16 @@ from scribe.clinical import facts as clinical_facts
 from scribe.clinical.types import (
     NoteDraft,
     TemplateSpec,
-    TranscriptTooShortError,
     Utterance,
 )
 from scribe.db import utcnow
-from scribe.errors import BadRequestError, NotFoundError
-from scribe.notes import evidence
+from scribe.errors import (
+    NoteNotFoundError,
+    TemplateNotFoundError,
+    TemplateSectionNotFoundError,
+    UnsupportedLanguageError,
+)
+from scribe.notes import evidence, writing
 from scribe.notes.models import Note, NoteSection
 from scribe.providers.llm.base import NoteRequest, NoteWriter
 from scribe.templates import service as template_service
@@ -130,7 +134,7 @@ async def fill_from_draft(
 
 
 async def get(session: AsyncSession, tenant_id: str, note_id: str) -> Note:
-    missing = NotFoundError("Clinical note not found", resource="note")
+    missing = NoteNotFoundError("Clinical note not found")
     sections = [selectinload(Note.sections)]
     return await get_owned(session, Note, tenant_id, note_id, missing, options=sections)
 
@@ -264,9 +268,8 @@ async def write_document(
     """Write and store a document for an encounter (400 if the language is not supported)."""
     spec = await _document_template(session, tenant_id, request.template, family)
     if not spec.supports(request.language):
-        raise BadRequestError(
-            f"Template {spec.key} is not available in {request.language}",
-            code="unsupported_language",
+        raise UnsupportedLanguageError(
+            f"Template {spec.key} is not available in {request.language}"
         )
     draft = await _draft(writer, spec.localized(request.language), request)
     # Inline context is not stored: each sentence keeps a copy of the context it cites.
@@ -299,7 +302,7 @@ async def _document_template(
         return _composed(choice, family)
     spec = await template_service.find(session, tenant_id, choice.key, family=family)
     if spec is None:
-        raise NotFoundError("Template not found", resource="template")
+        raise TemplateNotFoundError("Template not found")
     return spec
 
 
@@ -308,8 +311,8 @@ def _composed(choice: TemplateChoice, family: str) -> TemplateSpec:
     try:
         spec = catalogue.compose(family, DYNAMIC_TEMPLATE, name, choice.section_keys)
     except catalogue.UnknownSectionError as exc:
-        raise NotFoundError(
-            f"Unknown template section keys: {', '.join(exc.keys)}", resource="template_section"
+        raise TemplateSectionNotFoundError(
+            f"Unknown template section keys: {', '.join(exc.keys)}"
         ) from exc
     # An override holds in every language, so it replaces the section's translations too.
     sections = tuple(
@@ -322,15 +325,9 @@ def _composed(choice: TemplateChoice, family: str) -> TemplateSpec:
 async def _draft(writer: NoteWriter, spec: TemplateSpec, request: DocumentRequest) -> NoteDraft:
     if request.facts:
         return clinical_facts.draft_from_facts(request.facts, spec)
-    try:
-        return await writer.write_note(
-            NoteRequest(request.utterances, template=spec, language=request.language)
-        )
-    except TranscriptTooShortError as exc:
-        raise BadRequestError(
-            f"The context is too short to write a document from ({exc})",
-            code="transcript_too_short",
-        ) from exc
+    return await writing.write_note(
+        writer, NoteRequest(request.utterances, template=spec, language=request.language)
+    )
 
 
 async def list_documents(
@@ -353,7 +350,7 @@ async def get_document(
         Note,
         tenant_id,
         note_id,
-        NotFoundError("Document not found", resource="document"),
+        NoteNotFoundError("Document not found"),
         where=[Note.encounter_id == encounter_id],
         options=[selectinload(Note.sections)],
     )

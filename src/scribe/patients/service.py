@@ -166,7 +166,7 @@ async def find_patient(session: AsyncSession, tenant_id: str, patient_key: str) 
 
 
 async def get_run(session: AsyncSession, tenant_id: str, run_id: str) -> IngestionRun:
-    missing = NotFoundError("Ingestion run not found", resource="run")
+    missing = NotFoundError("Ingestion run not found")
     return await get_owned(session, IngestionRun, tenant_id, run_id, missing)
 
 

@@ -28,7 +28,7 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
     # Shows the step to pollers and releases the connection while the file is read.
     await ctx.session.commit()
     if run.kind == service.BUNDLE:
-        await service.apply_bundle(ctx.session, ctx.runtime.blobs, run)
+        await service.apply_bundle(ctx.session, ctx.blobs, run)
     else:
-        await service.apply_document(ctx.session, ctx.runtime.blobs, run)
+        await service.apply_document(ctx.session, ctx.blobs, run)
     return {"run_id": run.id, **(run.result or {})}

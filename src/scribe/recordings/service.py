@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe import storage
 from scribe.db import is_missing_reference
-from scribe.errors import NotFoundError, PayloadTooLargeError
+from scribe.errors import EncounterNotFoundError, PayloadTooLargeError, RecordingNotFoundError
 from scribe.providers.asr.audio import probe
 from scribe.recordings.models import Recording
 from scribe.storage import BlobStore
@@ -81,13 +81,13 @@ async def store(
     except IntegrityError as exc:
         await blobs.delete(blob.key)
         if is_missing_reference(exc):  # deleted (or purged) while the body streamed
-            raise NotFoundError("Interaction not found", resource="encounter") from None
+            raise EncounterNotFoundError("Encounter not found") from None
         raise
     return recording
 
 
 async def get(session: AsyncSession, tenant_id: str, recording_id: str) -> Recording:
-    missing = NotFoundError("Recording not found", resource="recording")
+    missing = RecordingNotFoundError("Recording not found")
     return await get_owned(session, Recording, tenant_id, recording_id, missing)
 
 
@@ -95,7 +95,7 @@ async def get_in_encounter(
     session: AsyncSession, tenant_id: str, encounter_id: str, recording_id: str
 ) -> Recording:
     """A recording of one encounter; another encounter's is not found, like an unknown id."""
-    missing = NotFoundError("Recording not found", resource="recording")
+    missing = RecordingNotFoundError("Recording not found")
     where = [Recording.encounter_id == encounter_id]
     return await get_owned(session, Recording, tenant_id, recording_id, missing, where=where)
 
@@ -114,7 +114,7 @@ async def list_for_encounter(
 def audio_of(blobs: BlobStore, recording: Recording) -> AsyncIterator[bytes]:
     """The recording's bytes as stored, chunk by chunk (not found if they have gone)."""
     if not blobs.path(recording.blob_key).is_file():
-        raise NotFoundError("Recording not found", resource="recording")
+        raise RecordingNotFoundError("Recording not found")
     return blobs.read(recording.blob_key)
 
 

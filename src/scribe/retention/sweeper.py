@@ -8,20 +8,30 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import asdict
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from scribe.config import RetentionSettings
+from scribe.config import RetentionSettings, Settings
 from scribe.db import utcnow
 from scribe.retention import service
 from scribe.retention.service import Policy, SweepCounts
 from scribe.storage import BlobStore
 
-if TYPE_CHECKING:
-    from scribe.runtime import Runtime
-
 logger = logging.getLogger(__name__)
+
+
+class SweepHost(Protocol):
+    """What periodic sweeps need of the process (the composition root's ``Runtime``)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def sessionmaker(self) -> async_sessionmaker[AsyncSession]: ...
+
+    @property
+    def blobs(self) -> BlobStore: ...
 
 
 def policy_from(settings: RetentionSettings, tenant_id: str | None = None) -> Policy | None:
@@ -55,7 +65,7 @@ async def sweep(
     return total
 
 
-async def sweep_forever(runtime: Runtime) -> None:
+async def sweep_forever(runtime: SweepHost) -> None:
     """Sweep now and then every interval until cancelled; return at once if retention is off."""
     settings = runtime.settings.retention
     policy = policy_from(settings)
@@ -74,7 +84,7 @@ async def sweep_forever(runtime: Runtime) -> None:
 
 
 @contextlib.asynccontextmanager
-async def periodic_sweeps(runtime: Runtime) -> AsyncIterator[None]:
+async def periodic_sweeps(runtime: SweepHost) -> AsyncIterator[None]:
     """Sweep every interval while the block runs (nothing when retention is off)."""
     task = asyncio.create_task(sweep_forever(runtime))
     try:

@@ -28,7 +28,7 @@ class Summary(TimestampMixin, Base):
     patient_key: Mapped[str] = mapped_column(String(256))
     template_id: Mapped[str] = mapped_column(String(256))
     status: Mapped[SummaryStatus] = mapped_column(EnumText(SummaryStatus, 16))
-    # [{"sectionIndex", "sectionTitle", "text", "evidence"}] in template order; "evidence" is
+    # [{"index", "title", "text", "evidence"}] in template order; "evidence" is
     # notes.evidence's list of sentences with the record items each rests on.
     sections: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     created_by: Mapped[str | None] = mapped_column(String(256))

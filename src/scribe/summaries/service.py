@@ -4,7 +4,7 @@ Planning reads the database; writing does not, so a stream holds no session whil
 
     plan = await plan_summary(session, principal, "patient-1", "clinia-hpi-medications")
     writer = SummaryWriter(runtime.text, plan)
-    async for event in writer.events():  # text-start, text-delta..., text-end per section
+    async for event in writer.events():  # START, DELTA..., END per section
         ...
     summary = await save(session, plan, writer.sections)
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth.service import Principal
 from scribe.clinical.grounding import source_segments
-from scribe.errors import NotFoundError
+from scribe.errors import SummaryNotFoundError, SummaryTemplateNotFoundError
 from scribe.notes import evidence
 from scribe.patients import service as patient_service
 from scribe.patients.ids import new_ulid
@@ -55,10 +56,20 @@ class SummaryPlan:
     problem: str | None = None
 
 
+class SummaryEventKind(StrEnum):
+    START = "start"  # a section begins
+    DELTA = "delta"  # more of its text
+    END = "end"  # the section is complete
+
+
 @dataclass(frozen=True, slots=True)
 class SummaryEvent:
-    type: str
-    payload: dict[str, Any]
+    """One step of a summary being written; a dialect names it on its wire."""
+
+    kind: SummaryEventKind
+    index: int  # the section's position in the template
+    title: str
+    text: str = ""  # the new text of a DELTA
 
 
 async def plan_summary(
@@ -67,7 +78,7 @@ async def plan_summary(
     """Everything the stream needs, read now; an unknown template is a 404."""
     spec = await template_service.find(session, principal.tenant_id, template_id, family=FAMILY)
     if spec is None:
-        raise NotFoundError("Summary template not found", code="template_not_found")
+        raise SummaryTemplateNotFoundError("Summary template not found")
     patient = await patient_service.find_patient(session, principal.tenant_id, patient_key)
     items = await patient_service.record_of(session, principal.tenant_id, patient_key)
     sections = tuple(
@@ -96,22 +107,25 @@ class SummaryWriter:
 
     async def events(self) -> AsyncIterator[SummaryEvent]:
         for section in self._plan.sections:
-            where = {"sectionTitle": section.title, "sectionIndex": section.index}
-            yield SummaryEvent("text-start", where)
+            index, title = section.index, section.title
+            yield SummaryEvent(SummaryEventKind.START, index, title)
             parts: list[str] = []
             stream = self._provider.stream_section(section.request)
             try:
                 async for piece in stream:
                     if piece:
                         parts.append(piece)
-                        yield SummaryEvent("text-delta", {**where, "text": piece})
+                        yield SummaryEvent(SummaryEventKind.DELTA, index, title, piece)
             finally:
                 # Stops the provider's work (an HTTP stream) when the client went away.
                 if aclose := getattr(stream, "aclose", None):
                     await aclose()
-            yield SummaryEvent("text-end", where)
+            yield SummaryEvent(SummaryEventKind.END, index, title)
             text = "".join(parts).strip()
-            self.sections.append({**where, "text": text, "evidence": _evidence(section, text)})
+            evidence_ = _evidence(section, text)
+            self.sections.append(
+                {"index": index, "title": title, "text": text, "evidence": evidence_}
+            )
 
 
 def _evidence(section: SectionPlan, text: str) -> list[evidence.SentenceEvidence]:
@@ -150,11 +164,11 @@ async def save(
 
 def evidence_of(summary: Summary) -> evidence.Evidence:
     """A stored summary's evidence by section index (none for one stored before it was kept)."""
-    return {str(s["sectionIndex"]): list(s.get("evidence", ())) for s in summary.sections}
+    return {str(s["index"]): list(s.get("evidence", ())) for s in summary.sections}
 
 
 async def get(session: AsyncSession, tenant_id: str, summary_id: str) -> Summary:
-    missing = NotFoundError("Summary not found", code="summary_not_found")
+    missing = SummaryNotFoundError("Summary not found")
     return await get_owned(session, Summary, tenant_id, summary_id, missing)
 
 

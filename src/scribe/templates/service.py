@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scribe import clinical
 from scribe.clinical import catalogue
 from scribe.clinical.types import Category, TemplateSpec
-from scribe.errors import NotFoundError
+from scribe.errors import TemplateNotFoundError
 from scribe.templates.models import TemplateRef
 from scribe.templates.schemas import TemplateDefinition
 
@@ -83,7 +83,7 @@ async def define(
 async def get(session: AsyncSession, tenant_id: str, key: str) -> TemplateRef:
     ref = await _get_ref(session, tenant_id, key)
     if ref is None:
-        raise NotFoundError("Template not found", resource="template")
+        raise TemplateNotFoundError("Template not found")
     return ref
 
 

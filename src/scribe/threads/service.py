@@ -44,7 +44,7 @@ async def create_thread(session: AsyncSession, principal: Principal) -> Thread:
 
 
 async def get_thread(session: AsyncSession, tenant_id: str, thread_id: str) -> Thread:
-    missing = NotFoundError("Thread not found", resource="thread")
+    missing = NotFoundError("Thread not found")
     messages = [selectinload(Thread.messages)]
     return await get_owned(session, Thread, tenant_id, thread_id, missing, options=messages)
 
@@ -107,7 +107,7 @@ async def get_run(session: AsyncSession, tenant_id: str, thread_id: str, run_id:
         Run,
         tenant_id,
         run_id,
-        NotFoundError("Run not found", resource="run"),
+        NotFoundError("Run not found"),
         where=[Run.thread_id == thread_id],
         options=[selectinload(Run.job)],
     )

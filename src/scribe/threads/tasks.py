@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe import clinical
-from scribe.clinical.types import TranscriptTooShortError, Utterance
-from scribe.errors import UnprocessableError
+from scribe.clinical.types import Utterance
 from scribe.jobs.runner import JobContext, handler
 from scribe.notes import service as note_service
+from scribe.notes import writing
 from scribe.notes.models import Note
 from scribe.providers.llm.base import ChatRequest, NoteRequest
 from scribe.templates import service as template_service
@@ -60,12 +60,7 @@ async def _extract(ctx: JobContext, run: Run, own: Sequence[Message]) -> Note:
     default = existing.template_key if existing else "SOAP"
     template_key = _template_key(run, own) or default
     template = await template_service.resolve(session, tenant_id, template_key)
-    try:
-        draft = await ctx.runtime.text.write_note(NoteRequest(utterances, template=template))
-    except TranscriptTooShortError as exc:
-        raise UnprocessableError(
-            "Transcript too short to write a note", code="transcript_too_short"
-        ) from exc
+    draft = await writing.write_note(ctx.text, NoteRequest(utterances, template=template))
     source = note_service.DraftSource(
         transcript_id=str(transcript_id) if transcript_id else None,
         encounter_id=encounter_id,
@@ -93,7 +88,7 @@ async def _chat(
     question = next((m.content for m in reversed(own) if m.role == "user"), "")
     utterances = await _chat_context(ctx.session, run, [m for m in history if m.run_id != run.id])
     earlier = [(m.role, m.content) for m in history if m.run_id != run.id]
-    return await ctx.runtime.text.answer(ChatRequest(question, utterances, history=earlier))
+    return await ctx.text.answer(ChatRequest(question, utterances, history=earlier))
 
 
 async def _chat_context(

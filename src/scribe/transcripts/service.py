@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import anyio.to_thread
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
@@ -18,11 +17,16 @@ from scribe import clinical
 from scribe.auth.service import Principal
 from scribe.clinical.types import SpeakerRole, Utterance
 from scribe.encounters import service as encounter_service
-from scribe.errors import BadRequestError, NotFoundError, ScribeError
+from scribe.errors import (
+    AudioMissingError,
+    TranscriptNotFoundError,
+    UnsupportedLanguageError,
+)
 from scribe.jobs import service as job_service
 from scribe.jobs.models import Job
 from scribe.providers.asr import voices
 from scribe.providers.asr.base import (
+    LanguageSupport,
     SpeechRecognizer,
     TranscriptionRequest,
     TranscriptionResult,
@@ -118,7 +122,7 @@ def audio_of(blobs: BlobStore, recording: Recording) -> Path:
     """The recording's audio file; a clear error when storage lost it (every caller checks)."""
     audio = blobs.path(recording.blob_key)
     if not audio.exists():
-        raise ScribeError("The recording's audio is missing from storage", code="audio_missing")
+        raise AudioMissingError("The recording's audio is missing from storage")
     return audio
 
 
@@ -274,7 +278,7 @@ async def create_from_items(
 
 
 async def get(session: AsyncSession, tenant_id: str, transcript_id: str) -> Transcript:
-    missing = NotFoundError("Transcription not found", resource="transcript")
+    missing = TranscriptNotFoundError("Transcription not found")
     segments = [selectinload(Transcript.segments)]
     return await get_owned(session, Transcript, tenant_id, transcript_id, missing, options=segments)
 
@@ -288,7 +292,7 @@ async def get_in_encounter(
         Transcript,
         tenant_id,
         transcript_id,
-        NotFoundError("Transcript not found", resource="transcript"),
+        TranscriptNotFoundError("Transcript not found"),
         where=[Transcript.encounter_id == encounter_id],
         options=[selectinload(Transcript.segments)],
         fresh=True,
@@ -317,17 +321,13 @@ async def delete(session: AsyncSession, transcript: Transcript) -> None:
 async def check_language(recognizer: SpeechRecognizer, language: str) -> None:
     """Refuse a language the speech model cannot transcribe now, before any job is queued.
 
-    Only the local Whisper model can be asked; a remote server answers for itself when the job
-    runs (and the transcript fails if it refuses).
+    Only a recognizer with ``LanguageSupport`` (the local model) can be asked; a remote server
+    answers for itself when the job runs (and the transcript fails if it refuses).
     """
     if not _LANGUAGE_TAG.match(language):
-        raise BadRequestError("primaryLanguage is not a language tag", code="unsupported_language")
-    # Imported here: faster-whisper is heavy and unused when another provider is configured.
-    from scribe.providers.asr.whisper import WhisperRecognizer, resolve_language
-
-    if isinstance(recognizer, WhisperRecognizer):
-        model = await anyio.to_thread.run_sync(recognizer.load)
-        resolve_language(language, model.supported_languages)
+        raise UnsupportedLanguageError("The language is not a language tag")
+    if isinstance(recognizer, LanguageSupport):
+        await recognizer.check_language(language)
 
 
 async def wait_for_job(

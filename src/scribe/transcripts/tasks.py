@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scribe.errors import ScribeError
+from scribe.errors import GoneError, ScribeError
 from scribe.jobs.models import Job
 from scribe.jobs.runner import JobContext, handler
 from scribe.providers.asr.base import TranscriptionRequest, TranscriptionResult
@@ -29,7 +29,7 @@ async def transcribe_recording(ctx: JobContext) -> dict[str, Any]:
     if transcript.status == service.COMPLETED:  # a re-run after the work was stored
         return {"transcript_id": transcript.id, "segments": len(transcript.segments)}
     if transcript.recording_id is None:
-        raise ScribeError("The recording was deleted before it was transcribed", code="gone")
+        raise GoneError("The recording was deleted before it was transcribed")
     recording = await recording_service.get(
         ctx.session, transcript.tenant_id, transcript.recording_id
     )
@@ -58,8 +58,8 @@ async def recognize_recording(
 
     Commits first: the recogniser can take minutes, and holds no database connection meanwhile.
     """
-    audio = service.audio_of(ctx.runtime.blobs, recording)
-    asr = ctx.runtime.settings.asr
+    audio = service.audio_of(ctx.blobs, recording)
+    asr = ctx.settings.asr
     terms = await vocabulary.terms_for(
         ctx.session,
         recording,
@@ -75,6 +75,6 @@ async def recognize_recording(
         on_progress=on_progress,
     )
     await ctx.session.commit()
-    result = await service.recognize(ctx.runtime.asr, request)
-    ctx.runtime.metrics.observe_real_time_factor(result.details.get("real_time_factor"))
+    result = await service.recognize(ctx.asr, request)
+    ctx.metrics.observe_real_time_factor(result.details.get("real_time_factor"))
     return result

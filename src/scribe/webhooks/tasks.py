@@ -29,8 +29,8 @@ async def deliver(ctx: JobContext) -> dict[str, Any]:
     if delivery is None or delivery.status != PENDING or delivery.attempts >= number:
         return {"delivery_id": ctx.job.input["delivery_id"], "skipped": True}
     secret = await service.get_or_create_secret(ctx.session, delivery.tenant_id)
-    outcome = await send_once(ctx.runtime.settings, delivery, secret.secret)
-    settings = ctx.runtime.settings.webhooks
+    outcome = await send_once(ctx.settings, delivery, secret.secret)
+    settings = ctx.settings.webhooks
     await service.record_attempt(ctx.session, delivery, outcome, settings, now=utcnow())
     logger.info(
         "webhook attempt",

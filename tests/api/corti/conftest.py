@@ -6,6 +6,7 @@ Test modules reach the builders through the ``corti`` fixture (``corti.create_in
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ import pytest
 from fastapi import FastAPI
 
 from scribe.auth.service import IssuedKey
+from scribe.config import Settings
+from scribe.main import create_app
 from scribe.runtime import Runtime
 from tests.conftest import client_for, new_key
 
@@ -125,3 +128,17 @@ async def other_corti(app: FastAPI, runtime: Runtime) -> AsyncIterator[Corti]:
         token = await login(anonymous, key)
     async with client_for(app, None, Authorization=f"Bearer {token}") as client:
         yield Corti(client, key)
+
+
+@asynccontextmanager
+async def own_corti(settings: Settings, *, run_jobs: bool, **limits: Any) -> AsyncIterator[Corti]:
+    """A Corti client on an app of its own with some limits changed; the shared app's stay."""
+    changed = settings.limits.model_copy(update=limits)
+    app = create_app(settings.model_copy(update={"limits": changed}), run_jobs=run_jobs)
+    async with app.router.lifespan_context(app):
+        key = await new_key(app.state.runtime)
+        async with client_for(app, None) as anonymous:
+            token = await login(anonymous, key)
+        headers = {"Authorization": f"Bearer {token}", "Tenant-Name": key.tenant_name}
+        async with client_for(app, None, **headers) as client:
+            yield Corti(client, key)

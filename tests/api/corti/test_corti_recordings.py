@@ -9,9 +9,10 @@ import wave
 import httpx
 import pytest
 
+from scribe.config import Settings
 from scribe.recordings.models import Recording
 from scribe.runtime import Runtime
-from tests.api.corti.conftest import AUDIO, Corti, assert_error
+from tests.api.corti.conftest import AUDIO, Corti, assert_error, own_corti
 
 MONO = (AUDIO / "clip.mono.wav").read_bytes()
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
@@ -118,23 +119,19 @@ class TestUpload:
         body = assert_error(await post_raw(corti, interaction["id"], b""), 400, "A0003")
         assert "empty" in body["detail"].lower()
 
-    async def test_over_the_size_limit_is_a_0016(
-        self, corti: Corti, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        monkeypatch.setattr(runtime.settings.limits, "recording_bytes", len(MONO) - 1)
-        interaction = await corti.create_interaction()
-        response = await post_raw(corti, interaction["id"], MONO)
-        assert "limit" in assert_error(response, 400, "A0016")["detail"]
-        assert await listed(corti, interaction["id"]) == []
+    async def test_over_the_size_limit_is_a_0016(self, settings: Settings) -> None:
+        async with own_corti(settings, run_jobs=False, recording_bytes=len(MONO) - 1) as corti:
+            interaction = await corti.create_interaction()
+            response = await post_raw(corti, interaction["id"], MONO)
+            assert "limit" in assert_error(response, 400, "A0016")["detail"]
+            assert await listed(corti, interaction["id"]) == []
 
-    async def test_over_the_duration_limit_is_a_0016(
-        self, corti: Corti, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        monkeypatch.setattr(runtime.settings.limits, "recording_seconds", 1)
-        interaction = await corti.create_interaction()
-        response = await post_raw(corti, interaction["id"], MONO)
-        assert "minute" in assert_error(response, 400, "A0016")["detail"]
-        assert await listed(corti, interaction["id"]) == []
+    async def test_over_the_duration_limit_is_a_0016(self, settings: Settings) -> None:
+        async with own_corti(settings, run_jobs=False, recording_seconds=1) as corti:
+            interaction = await corti.create_interaction()
+            response = await post_raw(corti, interaction["id"], MONO)
+            assert "minute" in assert_error(response, 400, "A0016")["detail"]
+            assert await listed(corti, interaction["id"]) == []
 
     async def test_unknown_malformed_and_foreign_interactions(
         self, corti: Corti, other_corti: Corti

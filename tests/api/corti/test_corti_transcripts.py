@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from scribe.config import Settings
 from scribe.jobs.models import Job
 from scribe.recordings.models import Recording
 from scribe.runtime import Runtime
 from scribe.transcripts.models import Transcript, TranscriptStatus
-from tests.api.corti.conftest import Corti, assert_error
+from tests.api.corti.conftest import Corti, assert_error, own_corti
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 TRANSCRIPT_KEYS = {"id", "recordingId", "status", "metadata", "transcripts", "usageInfo"}
@@ -107,17 +108,17 @@ class TestSynchronous:
         body = await corti.transcribe(interaction_id, recording_id, primaryLanguage=language)
         assert body["status"] == "completed"
 
-    async def test_a_slow_transcript_is_answered_202(
-        self, corti: Corti, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        monkeypatch.setattr(runtime.settings.limits, "corti_sync_transcript_seconds", 0)
-        interaction_id, recording_id = await start(corti)
-        response = await post(corti, interaction_id, recordingId=recording_id, primaryLanguage="en")
-        assert response.status_code == 202, response.text
-        assert response.json()["status"] == "processing"
-        assert await poll(corti, response.headers["location"] + "/status") == "completed"
-        status = await corti.client.get(response.headers["location"] + "/status")
-        assert status.json() == {"status": "completed", "progress": 1.0}
+    async def test_a_slow_transcript_is_answered_202(self, settings: Settings) -> None:
+        async with own_corti(settings, run_jobs=True, corti_sync_transcript_seconds=0) as corti:
+            interaction_id, recording_id = await start(corti)
+            response = await post(
+                corti, interaction_id, recordingId=recording_id, primaryLanguage="en"
+            )
+            assert response.status_code == 202, response.text
+            assert response.json()["status"] == "processing"
+            assert await poll(corti, response.headers["location"] + "/status") == "completed"
+            status = await corti.client.get(response.headers["location"] + "/status")
+            assert status.json() == {"status": "completed", "progress": 1.0}
 
     async def test_status_shows_the_fraction_recognised_while_processing(
         self, corti: Corti, runtime: Runtime

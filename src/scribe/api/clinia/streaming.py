@@ -17,14 +17,13 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from scribe.auth import service as auth_service
 from scribe.errors import ScribeError
 from scribe.runtime import Runtime
 from scribe.summaries import service as summary_service
-from scribe.summaries.service import SummaryPlan, SummaryWriter
+from scribe.summaries.service import SummaryEvent, SummaryEventKind, SummaryPlan, SummaryWriter
+from scribe.summaries.stream import audit_failed, store_streamed
 
 logger = logging.getLogger(__name__)
 _SEP = "\n"
@@ -55,13 +54,28 @@ async def _events(runtime: Runtime, plan: SummaryPlan) -> AsyncIterator[tuple[st
         writer = SummaryWriter(runtime.text, plan)
         try:
             async for event in writer.events():
-                yield event.type, event.payload
-            summary_id = await _store(runtime, plan, writer)
+                yield _on_the_wire(event)
+            summary_id = await store_streamed(runtime.sessionmaker, plan, writer.sections)
         except Exception as exc:
             yield _failed(_reason(exc))
-            await _audit(runtime, plan, "error", {})
+            await audit_failed(runtime.sessionmaker, plan)
             return
         yield "summary-end", {"status": "success", "summaryId": summary_id}
+
+
+_EVENT_TYPES = {
+    SummaryEventKind.START: "text-start",
+    SummaryEventKind.DELTA: "text-delta",
+    SummaryEventKind.END: "text-end",
+}
+
+
+def _on_the_wire(event: SummaryEvent) -> tuple[str, dict[str, Any]]:
+    """Clinia's event type and payload for a core summary event."""
+    payload: dict[str, Any] = {"sectionTitle": event.title, "sectionIndex": event.index}
+    if event.kind is SummaryEventKind.DELTA:
+        payload["text"] = event.text
+    return _EVENT_TYPES[event.kind], payload
 
 
 def _failed(reason: str) -> tuple[str, dict[str, Any]]:
@@ -74,28 +88,3 @@ def _reason(exc: Exception) -> str:
         return f"Summary generation failed: {exc.message}"
     logger.exception("summary generation crashed", extra={"error_type": type(exc).__name__})
     return "Summary generation failed: internal error"
-
-
-async def _store(runtime: Runtime, plan: SummaryPlan, writer: SummaryWriter) -> str:
-    async with runtime.sessionmaker() as session:
-        summary = await summary_service.save(session, plan, writer.sections)
-        _record(session, plan, "success", {"summary_id": summary.id})
-        await session.commit()
-    return summary.id
-
-
-async def _audit(runtime: Runtime, plan: SummaryPlan, outcome: str, ids: dict[str, str]) -> None:
-    async with runtime.sessionmaker() as session:
-        _record(session, plan, outcome, ids)
-        await session.commit()
-
-
-def _record(session: AsyncSession, plan: SummaryPlan, outcome: str, ids: dict[str, str]) -> None:
-    auth_service.record_audit(
-        session,
-        tenant_id=plan.tenant_id,
-        action="summary-end",
-        outcome=outcome,
-        actor=plan.actor,
-        resource_ids={"patient_id": plan.patient_key, "template_id": plan.template_id, **ids},
-    )

@@ -57,7 +57,10 @@ def _view(summary: Summary) -> SummaryOut:
         patientId=summary.patient_key,
         summaryTemplateId=summary.template_id,
         status="success",
-        sections=[SummarySection.model_validate(s) for s in summary.sections],
+        sections=[
+            SummarySection(sectionIndex=s["index"], sectionTitle=s["title"], text=s["text"])
+            for s in summary.sections
+        ],
         createdAt=summary.created_at,
         evidence=api_evidence.of(summary_service.evidence_of(summary)),
     )

@@ -12,7 +12,7 @@ from scribe.api.errors import documented
 from scribe.api.json_input import CheckedRoute
 from scribe.clinical.types import TemplateSpec
 from scribe.dependencies import RuntimeDep, SessionDep
-from scribe.errors import NotFoundError
+from scribe.errors import SummaryTemplateNotFoundError
 from scribe.summaries.service import FAMILY
 from scribe.templates import service as template_service
 
@@ -52,5 +52,5 @@ async def get_template(id: str, session: SessionDep, principal: PrincipalDep) ->
     """Read one summary template with its sections."""
     spec = await template_service.find(session, principal.tenant_id, id, family=FAMILY)
     if spec is None:
-        raise NotFoundError("Summary template not found", code="template_not_found")
+        raise SummaryTemplateNotFoundError("Summary template not found")
     return _view(spec)

@@ -29,7 +29,12 @@ from scribe.dependencies import (
     get_runtime,
     has_valid_token_or_key,
 )
-from scribe.errors import ForbiddenError, ScribeError, TooManyRequestsError, UnauthorizedError
+from scribe.errors import (
+    ForbiddenError,
+    InvalidTokenError,
+    ScribeError,
+    TooManyRequestsError,
+)
 
 AUDIENCE = "corti"
 TOKEN_SECONDS = 300
@@ -130,7 +135,7 @@ async def corti_principal(
     else:
         principal = await bearer_principal(request, session)
     if tenant_name is not None and tenant_name.strip() != principal.tenant_name:
-        raise ForbiddenError("Tenant-Name does not match the credentials", code="forbidden")
+        raise ForbiddenError("Tenant-Name does not match the credentials")
     request.state.principal = principal
     return principal
 
@@ -139,10 +144,10 @@ async def _from_token(request: Request, session: SessionDep, token: str) -> Prin
     try:
         claims = tokens.verify(get_runtime(request).token_secret, token, audience=AUDIENCE)
     except tokens.InvalidTokenError as exc:
-        raise UnauthorizedError("Invalid or expired token", code="invalid_token") from exc
+        raise InvalidTokenError("Invalid or expired token") from exc
     principal = await tokens.live_principal(session, claims)
     if principal is None:
-        raise UnauthorizedError("Invalid or expired token", code="invalid_token")
+        raise InvalidTokenError("Invalid or expired token")
     return principal
 
 

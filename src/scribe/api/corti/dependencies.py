@@ -11,7 +11,7 @@ from scribe.api.corti.auth import PrincipalDep
 from scribe.dependencies import SessionDep
 from scribe.encounters import service as encounter_service
 from scribe.encounters.models import Encounter
-from scribe.errors import BadRequestError
+from scribe.errors import InvalidIdError
 
 
 def valid_uuid(value: str, what: str) -> str:
@@ -19,7 +19,7 @@ def valid_uuid(value: str, what: str) -> str:
     try:
         return str(uuid.UUID(value))
     except ValueError as exc:
-        raise BadRequestError(f"{what} is not a valid UUID", code="invalid_uuid") from exc
+        raise InvalidIdError(f"{what} is not a valid UUID") from exc
 
 
 async def interaction(

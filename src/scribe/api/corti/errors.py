@@ -1,8 +1,8 @@
 """Corti's error body: ``{"requestid", "type", "status", "title", "detail"}`` with A00xx codes.
 
 The code travels in ``type`` (``https://docs.corti.ai/about/errors#A0007``) and ``title`` names it;
-``detail`` is our message. Which code a domain error gets: the resource a 404 is about, then the
-error's own code, then its status.
+``detail`` is our message. Which code a domain error gets is decided by its class (``_CODES``),
+then by its status.
 """
 
 from __future__ import annotations
@@ -12,7 +12,27 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from scribe.api.errors import documented
-from scribe.errors import ScribeError
+from scribe.errors import (
+    EncounterNotFoundError,
+    FactGroupNotFoundError,
+    FactNotFoundError,
+    ForbiddenError,
+    InvalidContextError,
+    InvalidIdError,
+    InvalidQueryError,
+    InvalidTokenError,
+    NoteNotFoundError,
+    RecordingNotFoundError,
+    ScribeError,
+    TemplateNotFoundError,
+    TemplateSectionNotFoundError,
+    TranscriptNotFoundError,
+    TranscriptTooShortForNoteError,
+    UnsupportedLanguageError,
+)
+from scribe.outbound.errors import FileTooLargeError as DownloadTooLargeError
+from scribe.recordings.service import AudioTooLongError
+from scribe.storage import BlobTooLargeError, EmptyBlobError
 
 ERRORS_URL = "https://docs.corti.ai/about/errors"
 TITLES = {
@@ -37,29 +57,27 @@ TITLES = {
     "A0019": "Fact group not found",
     "A0020": "Fact not found",
 }
-_NOT_FOUND = {
-    "interaction": "A0007",
-    "encounter": "A0007",
-    "document": "A0009",
-    "note": "A0009",
-    "recording": "A0011",
-    "transcript": "A0012",
-    "template": "A0014",
-    "template_section": "A0014",
-    "fact_group": "A0019",
-    "fact": "A0020",
-}
-_BY_ERROR_CODE = {
-    "invalid_uuid": "A0008",
-    "invalid_context": "A0015",
-    "file_too_large": "A0016",
-    "audio_too_long": "A0016",
-    "empty_file": "A0003",
-    "unsupported_language": "A0018",
-    "duplicate": "A0017",
-    "invalid_query": "A0013",
-    "invalid_token": "A0004",
-    "forbidden": "A0001",
+# The A00xx code of each error class; a class not listed takes its nearest listed ancestor's,
+# and one with none takes its status's (A0010 when that is not listed either).
+_CODES: dict[type[ScribeError], str] = {
+    EncounterNotFoundError: "A0007",
+    NoteNotFoundError: "A0009",
+    RecordingNotFoundError: "A0011",
+    TranscriptNotFoundError: "A0012",
+    TemplateNotFoundError: "A0014",
+    TemplateSectionNotFoundError: "A0014",
+    FactGroupNotFoundError: "A0019",
+    FactNotFoundError: "A0020",
+    InvalidIdError: "A0008",
+    InvalidContextError: "A0015",
+    BlobTooLargeError: "A0016",
+    DownloadTooLargeError: "A0016",
+    AudioTooLongError: "A0016",
+    EmptyBlobError: "A0003",
+    UnsupportedLanguageError: "A0018",
+    InvalidQueryError: "A0013",
+    InvalidTokenError: "A0004",
+    ForbiddenError: "A0001",
 }
 _BY_STATUS = {
     400: "A0003",
@@ -72,8 +90,15 @@ _BY_STATUS = {
     431: "A0003",
     504: "A0002",
 }
-# Corti answers its upload limits with 400 (A0016), not 413.
-_STATUS_OVERRIDES = {"file_too_large": 400, "audio_too_long": 400}
+# Corti's words for a core case, where the core's own are not the vendor's.
+_DETAILS: dict[type[ScribeError], str] = {EncounterNotFoundError: "Interaction not found"}
+# Corti answers its upload limits with 400 (A0016), not 413, and a transcript too short for a
+# document with 400 (A0003), not 422.
+_STATUS: dict[type[ScribeError], int] = {
+    BlobTooLargeError: 400,
+    AudioTooLongError: 400,
+    TranscriptTooShortForNoteError: 400,
+}
 
 
 class CortiError(BaseModel):
@@ -98,22 +123,24 @@ RESPONSES = documented(
 
 
 def corti_code(error: ScribeError) -> str:
-    if error.status_code == 404 and str(error.details.get("resource")) in _NOT_FOUND:
-        return _NOT_FOUND[str(error.details["resource"])]
-    explicit = error.details.get("corti_code")
-    if isinstance(explicit, str):
-        return explicit
-    return _BY_ERROR_CODE.get(error.error_code) or _BY_STATUS.get(error.status_code, "A0010")
+    for cls in type(error).__mro__:
+        if cls in _CODES:
+            return _CODES[cls]
+    return _BY_STATUS.get(_status(error), "A0010")
+
+
+def _status(error: ScribeError) -> int:
+    return next((_STATUS[c] for c in type(error).__mro__ if c in _STATUS), error.status_code)
 
 
 def render(request: Request, error: ScribeError) -> Response:
     code = corti_code(error)
-    status = _STATUS_OVERRIDES.get(error.error_code, error.status_code)
+    status = _status(error)
     body = {
         "requestid": getattr(request.state, "request_id", None) or "",
         "type": f"{ERRORS_URL}#{code}",
         "status": status,
         "title": TITLES.get(code, "Error"),
-        "detail": error.message,
+        "detail": _DETAILS.get(type(error), error.message),
     }
     return JSONResponse(body, status_code=status)

@@ -19,7 +19,7 @@ from scribe.auth.service import Principal
 from scribe.dependencies import RuntimeDep, SessionDep, get_runtime, note_audit_ids
 from scribe.encounters import service as encounter_service
 from scribe.encounters.models import Encounter
-from scribe.errors import BadRequestError
+from scribe.errors import BadRequestError, InvalidQueryError
 
 router = APIRouter(route_class=CheckedRoute)
 
@@ -230,4 +230,4 @@ def _positive(value: str, name: str, maximum: int) -> int:
 
 
 def _bad_query(message: str) -> BadRequestError:
-    return BadRequestError(message, code="invalid_query")
+    return InvalidQueryError(message)

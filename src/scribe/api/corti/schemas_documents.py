@@ -30,7 +30,7 @@ from scribe.api.errors import describe_validation
 from scribe.api.evidence import Evidence, evidence_field
 from scribe.api.types import NON_BLANK, STORABLE, NonEmptyText, StrictText, column
 from scribe.clinical.types import Utterance
-from scribe.errors import BadRequestError
+from scribe.errors import InvalidContextError
 from scribe.notes.evidence import Evidence as NoteEvidence
 from scribe.notes.models import Note, NoteSection
 from scribe.notes.service import DocumentRequest, SectionEdit, TemplateChoice
@@ -105,11 +105,10 @@ def parse_context(raw: Any) -> list[TranscriptContext | StringContext | FactsCon
         items = _CONTEXT.validate_python(raw)
     except ValidationError as exc:
         detail = describe_validation(exc.errors(include_input=False))
-        raise BadRequestError(f"Invalid context: {detail}", code="invalid_context") from exc
+        raise InvalidContextError(f"Invalid context: {detail}") from exc
     if len(items) > 1 and any(item.type != "transcript" for item in items):
-        raise BadRequestError(
-            "Invalid context: several context objects are accepted only of type transcript",
-            code="invalid_context",
+        raise InvalidContextError(
+            "Invalid context: several context objects are accepted only of type transcript"
         )
     return items
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from scribe.api.corti.schemas_documents import Timestamp
 from scribe.clinical.types import SectionSpec, TemplateSpec
-from scribe.errors import BadRequestError
+from scribe.errors import InvalidQueryError
 
 STATUS = "published"
 WRITING_STYLE = "paragraphs"
@@ -25,7 +25,7 @@ def languages(values: list[str] | None) -> list[str]:
     """The ``lang`` filter's BCP-47 tags (default English), or 400 (A0013) for a malformed one."""
     tags = [value.strip() for value in values or [] if value.strip()] or ["en"]
     if not all(_LANGUAGE.match(tag) for tag in tags):
-        raise BadRequestError("lang must be a BCP-47 language tag", code="invalid_query")
+        raise InvalidQueryError("lang must be a BCP-47 language tag")
     return tags
 
 

@@ -32,9 +32,12 @@ from scribe.clinical.facts import ExtractedFact, extract_facts
 from scribe.clinical.types import Utterance
 from scribe.encounters import service as encounter_service
 from scribe.errors import NotFoundError, ScribeError
-from scribe.providers.asr.base import TranscriptionRequest
-from scribe.providers.asr.streaming import RollingRecognizer, Update
-from scribe.providers.asr.whisper import WhisperRecognizer, decode_options, resolve_language
+from scribe.providers.asr.streaming import (
+    LiveDecoding,
+    RollingRecognizer,
+    StreamingRecognizer,
+    Update,
+)
 from scribe.recordings.service import Limits, Upload
 from scribe.runtime import Runtime
 from scribe.transcripts import live
@@ -58,9 +61,9 @@ async def stream(websocket: WebSocket, id: str) -> None:
     configuration = await _configure(websocket, runtime)
     if configuration is None:
         return
-    config, model, options = configuration
+    config, decoding = configuration
     with tempfile.TemporaryDirectory(dir=_stream_dir(runtime)) as directory:
-        recognizer = RollingRecognizer(model, Path(directory) / "stream.audio", options)
+        recognizer = decoding.open(Path(directory) / "stream.audio")
         session = _Stream(websocket, runtime, recognizer, config)
         await session.run(principal, id)
 
@@ -110,7 +113,7 @@ async def _principal(runtime: Runtime, session: Any, token: str) -> Principal | 
     return await tokens.live_principal(session, claims)
 
 
-Configured = tuple[StreamConfiguration, Any, dict[str, Any]]
+Configured = tuple[StreamConfiguration, LiveDecoding]
 
 
 async def _configure(websocket: WebSocket, runtime: Runtime) -> Configured | None:
@@ -126,23 +129,19 @@ async def _configure(websocket: WebSocket, runtime: Runtime) -> Configured | Non
         return await _denied(websocket, messages.status("CONFIG_MISSING"))
     try:
         config = StreamConfiguration.model_validate(body["configuration"])
-        model, options = await _model(runtime, config)
+        decoding = await _decoding(runtime, config)
     except (ValidationError, ScribeError) as exc:
         reason = exc.message if isinstance(exc, ScribeError) else "invalid configuration"
         return await _denied(websocket, messages.status("CONFIG_DENIED", reason))
     await websocket.send_json(messages.status("CONFIG_ACCEPTED"))
-    return config, model, options
+    return config, decoding
 
 
-async def _model(runtime: Runtime, config: StreamConfiguration) -> tuple[Any, dict[str, Any]]:
+async def _decoding(runtime: Runtime, config: StreamConfiguration) -> LiveDecoding:
     recognizer = runtime.asr
-    if not isinstance(recognizer, WhisperRecognizer):
+    if not isinstance(recognizer, StreamingRecognizer):
         raise ScribeError("Streaming needs the local Whisper speech provider")
-    model = await anyio.to_thread.run_sync(recognizer.load)
-    language = config.transcription.primaryLanguage
-    code = resolve_language(language, model.supported_languages)
-    request = TranscriptionRequest(Path("stream"), language=language)
-    return model, decode_options(runtime.settings.asr, request, code, live=True)
+    return await recognizer.live_decoding(config.transcription.primaryLanguage)
 
 
 async def _denied(websocket: WebSocket, message: dict[str, Any]) -> Configured | None:

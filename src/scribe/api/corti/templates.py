@@ -26,7 +26,7 @@ from scribe.api.json_input import CheckedRoute
 from scribe.clinical import catalogue
 from scribe.clinical.types import TemplateSpec
 from scribe.dependencies import RuntimeDep, SessionDep
-from scribe.errors import NotFoundError
+from scribe.errors import TemplateNotFoundError
 from scribe.templates import service as template_service
 
 FAMILY = "corti"
@@ -71,7 +71,7 @@ async def get_template(
     """Get a template by key (``corti-soap`` or its alias ``soap``)."""
     spec = await template_service.find(session, principal.tenant_id, key, family=FAMILY)
     if spec is None:
-        raise NotFoundError("Template not found", resource="template")
+        raise TemplateNotFoundError("Template not found")
     return Template.of(spec)
 
 

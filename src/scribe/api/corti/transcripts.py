@@ -21,7 +21,7 @@ from scribe.api.json_input import CheckedRoute
 from scribe.clinical.types import SpeakerRole
 from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids
 from scribe.encounters.models import Encounter
-from scribe.errors import BadRequestError
+from scribe.errors import BadRequestError, InvalidQueryError
 from scribe.jobs import service as job_service
 from scribe.recordings import service as recording_service
 from scribe.runtime import Runtime
@@ -259,4 +259,4 @@ def _flag(value: str | None, name: str) -> bool:
         return False
     if value.lower() in ("true", "1"):
         return True
-    raise BadRequestError(f"{name} must be true or false", code="invalid_query")
+    raise InvalidQueryError(f"{name} must be true or false")

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from scribe.api.invox import versions
-from scribe.errors import ScribeError, UnauthorizedError
+from scribe.errors import ScribeError, TranscriptTooShortForNoteError, UnauthorizedError
 
 
 class InvoxError(BaseModel):
@@ -29,6 +29,11 @@ class InvoxError(BaseModel):
 
 
 UNAUTHORIZED = "Unauthorized"
+# Where Invox's status or wording differs from the core's, by error class.
+_STATUS: dict[type[ScribeError], int] = {TranscriptTooShortForNoteError: 400}
+_MESSAGES: dict[type[ScribeError], str] = {
+    TranscriptTooShortForNoteError: "The transcript holds too little clinical content to summarise"
+}
 
 
 def error_type(code: str) -> str:
@@ -42,10 +47,10 @@ def render(request: Request, error: ScribeError) -> Response:
         # Invox answers every credential failure alike, without an errorType (optional there).
         body = {"messsage": UNAUTHORIZED, "message": UNAUTHORIZED}
     else:
-        message = error.message
+        message = _MESSAGES.get(type(error), error.message)
         body = {"messsage": message, "message": message, "errorType": error_type(error.error_code)}
     return JSONResponse(
         body,
-        status_code=error.status_code,
+        status_code=_STATUS.get(type(error), error.status_code),
         headers={versions.HEADER: versions.echoed(request)},
     )

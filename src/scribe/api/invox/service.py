@@ -27,11 +27,10 @@ from scribe.clinical.types import (
     DraftSection,
     NoteDraft,
     NoteSentence,
-    TranscriptTooShortError,
     Utterance,
 )
-from scribe.errors import BadRequestError, PayloadTooLargeError
-from scribe.notes import evidence
+from scribe.errors import TranscriptTooLongForNoteError, TranscriptTooShortForNoteError
+from scribe.notes import evidence, writing
 from scribe.notes.evidence import Evidence
 from scribe.providers.llm.base import (
     FieldFiller,
@@ -172,14 +171,15 @@ async def _soap_sections(
     if job.language == "en" or provider.name != _EXTRACTIVE:
         template = clinical.get_template("SOAP")
         assert template is not None  # a built-in
+        request = NoteRequest(utterances, template=template, language=job.language)
         try:
-            request = NoteRequest(utterances, template=template, language=job.language)
-            draft = await provider.write_note(request)
+            draft = await writing.write_note(provider, request)
+        except TranscriptTooShortForNoteError:
+            if job.language == "en":
+                raise
+        else:
             texts = {key: draft.as_mapping().get(key, "") for key in soap.SECTIONS}
             return texts, evidence.from_draft(draft, utterances, keys=soap.SECTIONS)
-        except TranscriptTooShortError as exc:
-            if job.language == "en":
-                raise _too_short() from exc
     return _sorted_sections(utterances)
 
 
@@ -188,7 +188,7 @@ def _sorted_sections(utterances: list[Utterance]) -> tuple[dict[str, str], Evide
     origin = {s: u.id for u in reversed(utterances) for s in clinical.split_sentences(u.text)}
     sorted_ = soap.sort_sentences([s for u in utterances for s in clinical.split_sentences(u.text)])
     if not any(sorted_.values()):
-        raise _too_short()
+        raise TranscriptTooShortForNoteError(writing.TOO_SHORT)
     draft = NoteDraft(
         "SOAP",
         tuple(
@@ -203,16 +203,9 @@ def _sorted_sections(utterances: list[Utterance]) -> tuple[dict[str, str], Evide
 def _check_length(transcript: str, max_words: int | None) -> None:
     words = len(transcript.split())
     if max_words is not None and words > max_words:
-        raise PayloadTooLargeError(
-            f"The transcript has {words} words; notes are written from at most {max_words}",
-            code="transcript_too_long",
+        raise TranscriptTooLongForNoteError(
+            f"The transcript has {words} words; notes are written from at most {max_words}"
         )
-
-
-def _too_short() -> BadRequestError:
-    return BadRequestError(
-        "The transcript holds too little clinical content to summarise", code="transcriptTooShort"
-    )
 
 
 def _seconds_since(started: float) -> float:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scribe.api.nabla import views
+from scribe.api.nabla import errors, views
 from scribe.api.nabla.options import Options, write_draft
 from scribe.async_requests.models import AsyncRequest
 from scribe.async_requests.service import Failure
 from scribe.async_requests.tasks import register_digest, register_listen
 from scribe.clinical.types import NoteDraft, Utterance
 from scribe.config import Settings
+from scribe.errors import ScribeError
 from scribe.providers.llm.base import NoteWriter
 from scribe.recordings.service import Limits
 from scribe.transcripts import service as transcript_service
@@ -64,6 +65,9 @@ class NablaAnswers:
         return views.success_payload(
             request.id, request.client_request_id, transcript=items, note=note
         )
+
+    def failure_of(self, error: ScribeError) -> Failure:
+        return errors.failure_of(error)
 
     def failure(self, request: AsyncRequest, failure: Failure) -> dict[str, Any]:
         return views.error_payload(

@@ -12,13 +12,12 @@ from scribe.clinical.types import (
     NoteDraft,
     NoteStyle,
     TemplateSpec,
-    TranscriptTooShortError,
     Utterance,
 )
-from scribe.errors import BadRequestError, UnprocessableError
+from scribe.errors import BadRequestError, UnsupportedLanguageError
+from scribe.notes import writing
 from scribe.providers.llm.base import NoteRequest, NoteWriter
 
-TOO_SHORT = "We can't generate the note when the transcript is too short."
 # The deprecated short forms (seed 003) and what they stand for.
 _ALIASES = {"en": "en-US", "fr": "fr-FR"}
 _NO_NOTES = frozenset({"es-ES", "es-MX"})
@@ -61,9 +60,7 @@ def options_of(
     wanted = tuple(dict.fromkeys(outputs))
     if "note" in wanted:
         if language in _NO_NOTES:
-            raise BadRequestError(
-                f"Generating a note in {language} is not supported", code="unsupported_language"
-            )
+            raise UnsupportedLanguageError(f"Generating a note in {language} is not supported")
         template_spec(body.note_template, language)
     return Options(
         outputs=wanted,
@@ -92,7 +89,4 @@ async def write_draft(
     """The note for the chosen template; 422 when the transcript is too short for one."""
     spec = template_spec(options.template, options.language)
     request = NoteRequest(utterances, template=spec, style=options.style, language=options.language)
-    try:
-        return await writer.write_note(request)
-    except TranscriptTooShortError as exc:
-        raise UnprocessableError(TOO_SHORT, code="transcript_too_short") from exc
+    return await writing.write_note(writer, request)

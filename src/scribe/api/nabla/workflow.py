@@ -90,9 +90,7 @@ async def submit_digest(
     request, created = await async_service.submit(session, submission, window=_window(runtime))
     if created:
         transcript = await store_items(session, principal, body.transcript_items, options)
-        request.transcript_id = transcript.id
-        request.encounter_id = transcript.encounter_id
-        await session.flush()
+        await async_service.attach_transcript(session, request, transcript)
     return _accepted(request)
 
 
@@ -200,7 +198,7 @@ async def _store_upload(
     )
     nabla = runtime.settings.nabla
     limits = recording_service.Limits(nabla.file_bytes, nabla.listen_seconds * 1000)
-    return await store_audio(session, runtime, upload, form.chunks(), limits)
+    return await store_audio(session, runtime.blobs, upload, form.chunks(), limits)
 
 
 async def _run_listen(
@@ -242,7 +240,7 @@ async def state(session: AsyncSession, principal: Principal, request_id: str) ->
     """A tenant's async request: ongoing, or finished with its callback body."""
     request = await async_service.get(session, principal.tenant_id, views.core_id(request_id))
     if request.kind not in (LISTEN, DIGEST) or request.callback_url is None:
-        raise NotFoundError("Request not found", resource="request")
+        raise NotFoundError("Request not found")
     status = _STATUS.get(request.status, "ongoing")
     progress = await job_service.progress_of(session, principal.tenant_id, request.job_id)
     return {

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from scribe.clinical.types import SpeakerRole
 from scribe.errors import BadRequestError
@@ -64,6 +64,19 @@ class SpeechRecognizer(Protocol):
     """
 
     async def transcribe(self, request: TranscriptionRequest) -> TranscriptionResult: ...
+
+
+@runtime_checkable
+class LanguageSupport(Protocol):
+    """A recognizer that can tell, before any audio arrives, whether it transcribes a language.
+
+    A remote server answers for itself when the job runs; a local model can be asked up front::
+
+        if isinstance(recognizer, LanguageSupport):
+            await recognizer.check_language("es-ES")  # UnsupportedLanguageError when it cannot
+    """
+
+    async def check_language(self, language: str) -> None: ...
 
 
 class UnreadableAudioError(BadRequestError):

