@@ -69,8 +69,9 @@ class ASRSettings(BaseModel):
     vocabulary: Annotated[tuple[str, ...], NoDecode] = ()
     # Batch jobs: add to the request's and the tenant's terms the drug and condition names of the
     # encounter's context (the patient's record, earlier transcripts), then fill the hotwords with
-    # the most prescribed drugs (clinical.vocabulary.FREQUENT_DRUGS). Both off: on tiny.en they
-    # cost WER and found no more drug names (bench/asr_vocabulary.py, README).
+    # the most prescribed drugs (clinical.vocabulary.FREQUENT_DRUGS). Both off by default: on
+    # tiny.en together they nearly double drug-name recall but cost about 3 WER points
+    # (bench/asr_vocabulary.py, README).
     encounter_vocabulary: bool = False
     frequent_drugs: bool = False
     # whisper: audio is decoded and transcribed in windows of about this length; peak memory
