@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export SCRIBE_DATA_DIR ?= ./data
 
-.PHONY: install run migrate test lint typecheck check bench clean fuzz chromium screenshots
+.PHONY: install run migrate test lint typecheck check bench clean fuzz chromium screenshots audio-tools
 
 $(BIN)/scribe: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,7 +57,14 @@ fuzz: install  ## schemathesis against every dialect, and damaged audio, at leng
 	SCRIBE_FUZZ_AUDIO_DATABASES=$${SCRIBE_FUZZ_AUDIO_DATABASES:-sqlite,postgresql} \
 		$(BIN)/python -m pytest -q -rP tests/fuzz
 
-bench: install  ## every benchmark in bench/
+# The speech benches synthesise their visits (../shared/tools/synth_visit.py: espeak-ng, sox, ffmpeg).
+audio-tools:  ## install espeak-ng, sox and ffmpeg for the speech benchmarks when missing (apt-get)
+	@command -v espeak-ng >/dev/null 2>&1 && command -v sox >/dev/null 2>&1 && command -v ffmpeg >/dev/null 2>&1 || { \
+		echo "scribe: installing espeak-ng, sox and ffmpeg for the speech benchmarks"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq espeak-ng sox ffmpeg; }
+
+bench: install audio-tools  ## every benchmark in bench/
 	$(BIN)/python bench/http_overhead.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/asr.py
@@ -65,6 +72,7 @@ bench: install  ## every benchmark in bench/
 	$(BIN)/python bench/speakers.py
 	$(BIN)/python bench/three_voices.py
 	$(BIN)/python bench/notes_quality.py
+	$(BIN)/python bench/worker_throughput.py --files 2
 	$(BIN)/python bench/corti_workflow.py
 	$(BIN)/python bench/load.py --corti-rounds 3
 
