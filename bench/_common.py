@@ -36,16 +36,23 @@ def server(args: list[str], env: dict[str, str], port: int) -> Iterator[str]:
 
 @contextmanager
 def server_process(
-    args: list[str], env: dict[str, str], port: int
+    args: list[str], env: dict[str, str], port: int, *, log: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Like `server`, and also yield the process (its pid for /proc figures)."""
-    process = subprocess.Popen(
-        args,
-        env={**os.environ, **env},
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """Like `server`, and also yield the process (its pid for /proc figures); its output goes
+    to ``log`` when given."""
+    if log is None:
+        process = subprocess.Popen(
+            args,
+            env={**os.environ, **env},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    else:
+        with log.open("wb") as sink:
+            process = subprocess.Popen(
+                args, env={**os.environ, **env}, cwd=ROOT, stdout=sink, stderr=sink
+            )
     base = f"http://127.0.0.1:{port}"
     try:
         # Imports alone take over a minute on a busy 2-core machine.

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from _common import BIN, ROOT, database, free_port, peak_rss_mb, read_response
+from _common import BIN, ROOT, database, free_port, peak_rss_mb, read_response, server_process
 
 KEY = "sk_probe_" + uuid.uuid4().hex + uuid.uuid4().hex
 MARKER = "Zqxmarker" + uuid.uuid4().hex[:6]
@@ -54,7 +54,6 @@ def report(database_kind: str, name: str, ok: bool, detail: str) -> None:
 def serve(url: str, data: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
     env = {
-        **os.environ,
         "SCRIBE_DATABASE_URL": url,
         "SCRIBE_DATA_DIR": str(data),
         "SCRIBE_BOOTSTRAP_API_KEY": KEY,
@@ -64,26 +63,15 @@ def serve(url: str, data: Path, log: Path) -> Iterator[tuple[str, subprocess.Pop
     }
     if url:
         subprocess.run(
-            [str(BIN / "scribe"), "migrate"], env=env, check=True, cwd=ROOT, capture_output=True
+            [str(BIN / "scribe"), "migrate"],
+            env={**os.environ, **env},
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
         )
     args = [str(BIN / "scribe"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=sink, stderr=sink)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"scribe serve did not start, see {log}") from None
-                time.sleep(0.3)
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with server_process(args, env, port, log=log) as served:
+        yield served
 
 
 async def big_body(base: str, content_type: str, *, declared: bool) -> tuple[int, int]:

@@ -7,13 +7,10 @@ NOTIFY, a file beside SQLite's database), which in-process test transports would
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from scribe.auth.service import IssuedKey
@@ -21,22 +18,14 @@ from scribe.config import Settings
 from scribe.runtime import Runtime
 from tests.auth.test_auth_token_revocation import scribe
 from tests.conftest import new_key
+from tests.local_http import serving
 
 
 @pytest.fixture(scope="module")
 async def served(app: FastAPI) -> AsyncIterator[str]:
     """http:// base of a uvicorn server serving the suite's app."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with serving(app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 async def status(served: str, key: IssuedKey) -> int:

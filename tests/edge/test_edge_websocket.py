@@ -6,38 +6,25 @@ the limits opens as before.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from urllib.parse import quote, urlencode
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from tests.api.corti.conftest import ERROR_KEYS, encounter, login
 from tests.conftest import client_for, new_key
+from tests.local_http import serving
 
 
 @pytest.fixture(scope="module")
 async def edge_ws(edge_app: FastAPI) -> AsyncIterator[str]:
     """ws:// base of a uvicorn server serving the small-limits app."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        edge_app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
-    yield f"ws://127.0.0.1:{port}/audio-bridge/v2"
-    server.should_exit = True
-    await task
+    async with serving(edge_app) as port:
+        yield f"ws://127.0.0.1:{port}/audio-bridge/v2"
 
 
 @pytest.fixture

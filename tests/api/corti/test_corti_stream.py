@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import anyio
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -23,6 +21,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from scribe.auth import service as auth_service
 from scribe.runtime import Runtime
 from tests.api.corti.conftest import AUDIO, Corti
+from tests.local_http import serving
 
 CONFIG = {
     "type": "config",
@@ -46,17 +45,8 @@ def _config_with_language(language: str) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 async def wss(app: FastAPI) -> AsyncIterator[str]:
     """ws:// base of a uvicorn server serving the suite's app."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
-    yield f"ws://127.0.0.1:{port}/audio-bridge/v2"
-    server.should_exit = True
-    await task
+    async with serving(app) as port:
+        yield f"ws://127.0.0.1:{port}/audio-bridge/v2"
 
 
 def url(wss: str, corti: Corti, interaction_id: str, token: str | None = None) -> str:
