@@ -53,9 +53,7 @@ PENDING: dict[str, set[str]] = {
     # The core's error messages use its own words; a dialect renders the vendor's (item 3).
     "vendor_words_in_core_errors": set(),
     # A vendor's own section inside a core row's free-form JSON (item 3: typed columns instead).
-    "vendor_sections_in_core_rows": {
-        "api/corti/transcripts.py",  # Transcript.meta["corti"]: participants as sent, diarize
-    },
+    "vendor_sections_in_core_rows": set(),
     "import_cycles": set(),
 }
 

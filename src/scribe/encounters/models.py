@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,6 +20,15 @@ class EncounterStatus(StrEnum):
     DELETED = "deleted"
 
 
+class PatientGender(StrEnum):
+    """The patient's administrative gender (FHIR's AdministrativeGender)."""
+
+    MALE = "male"
+    FEMALE = "female"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
 class Encounter(IdMixin, TimestampMixin, Base):
     """A visit: the parent of recordings, transcripts and notes (Corti's interaction)."""
 
@@ -36,7 +44,10 @@ class Encounter(IdMixin, TimestampMixin, Base):
     title: Mapped[str | None] = mapped_column(String(512))
     assigned_user: Mapped[str | None] = mapped_column(String(256))
     patient_ref: Mapped[str | None] = mapped_column(String(256), index=True)
-    # What the client sent about the patient beyond the reference (name, gender, birth date).
-    patient: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What the client said about the patient beyond the reference.
+    patient_name: Mapped[str | None] = mapped_column(String(512))
+    patient_gender: Mapped[PatientGender | None] = mapped_column(EnumText(PatientGender, 16))
+    patient_birth_date: Mapped[datetime | None] = mapped_column(default=None)
+    patient_pronouns: Mapped[str | None] = mapped_column(String(512))
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     ended_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -26,7 +26,10 @@ EDITABLE = frozenset(
         "title",
         "assigned_user",
         "patient_ref",
-        "patient",
+        "patient_name",
+        "patient_gender",
+        "patient_birth_date",
+        "patient_pronouns",
         "started_at",
         "ended_at",
     }
@@ -69,7 +72,7 @@ def add_implicit(
 async def create(session: AsyncSession, tenant_id: str, fields: Mapping[str, Any]) -> Encounter:
     """A new encounter with the client's fields (see ``EDITABLE``); it starts now unless told."""
     _check_editable(fields)
-    encounter = Encounter(id=new_id(), tenant_id=tenant_id, **{"patient": {}, **fields})
+    encounter = Encounter(id=new_id(), tenant_id=tenant_id, **fields)
     if encounter.started_at is None:
         encounter.started_at = utcnow()
     session.add(encounter)

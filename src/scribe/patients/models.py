@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -82,7 +81,16 @@ class IngestionRun(TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(16))  # "bundle" or "document"
     status: Mapped[IngestionStatus] = mapped_column(EnumText(IngestionStatus, 16), default=RUNNING)
     current_step: Mapped[str | None] = mapped_column(String(64))
-    result: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    # The outcome, once it succeeded: what a bundle held (resources read, record items made,
+    # resources of no use, whether a newer bundle had already replaced it) or a document's pages.
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    resource_count: Mapped[int | None] = mapped_column(Integer)
+    item_count: Mapped[int | None] = mapped_column(Integer)
+    ignored_resource_count: Mapped[int | None] = mapped_column(Integer)
+    superseded: Mapped[bool | None] = mapped_column(default=None)
+    text_extracted: Mapped[bool | None] = mapped_column(default=None)
+    # Why a successful run still yielded less than asked (a TIFF's pages are not read).
+    notice: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     # The uploaded bundle (JSON) or document, in blob storage.
     blob_key: Mapped[str] = mapped_column(String(512))

@@ -183,13 +183,9 @@ async def apply_bundle(session: AsyncSession, blobs: BlobStore, run: IngestionRu
     if not superseded:
         await _replace_items(session, patient, run.id, extract.items)
     run.status, run.current_step = SUCCESS, "completed"
-    run.result = {
-        "pageCount": 0,
-        "resourceCount": extract.resources,
-        "itemCount": len(extract.items),
-        "ignoredResourceCount": extract.ignored,
-        "superseded": superseded,
-    }
+    run.page_count, run.resource_count = 0, extract.resources
+    run.item_count, run.ignored_resource_count = len(extract.items), extract.ignored
+    run.superseded = superseded
     await session.flush()
 
 
@@ -230,9 +226,9 @@ async def apply_document(session: AsyncSession, blobs: BlobStore, run: Ingestion
     document.extracted = True
     has_text = any(extracted.pages)
     run.status, run.current_step = SUCCESS, "completed"
-    run.result = {"pageCount": extracted.page_count, "textExtracted": has_text}
+    run.page_count, run.text_extracted = extracted.page_count, has_text
     if document.content_type == documents.TIFF:
-        run.result["message"] = _NO_OCR
+        run.notice = _NO_OCR
     await session.flush()
 
 

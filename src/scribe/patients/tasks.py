@@ -31,4 +31,4 @@ async def ingest(ctx: JobContext) -> dict[str, Any]:
         await service.apply_bundle(ctx.session, ctx.blobs, run)
     else:
         await service.apply_document(ctx.session, ctx.blobs, run)
-    return {"run_id": run.id, **(run.result or {})}
+    return {"run_id": run.id, "page_count": run.page_count, "item_count": run.item_count}

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from scribe.db import Base, EnumText, IdMixin, TimestampMixin
 
@@ -13,6 +16,41 @@ class TranscriptStatus(StrEnum):
     PROCESSING = "processing"
     COMPLETED = "completed"
     FAILED = "failed"
+
+
+class ParticipantRole(StrEnum):
+    """Who speaks on a channel, as the client declared it: one role, or several speakers."""
+
+    DOCTOR = "doctor"
+    PATIENT = "patient"
+    MULTIPLE = "multiple"
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """A channel of the audio and who the client said speaks on it."""
+
+    channel: int
+    role: ParticipantRole
+
+
+class Participants(TypeDecorator[tuple[Participant, ...]]):
+    """The declared participants, stored as JSON ``[{"channel": 0, "role": "doctor"}, …]``."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: tuple[Participant, ...] | None, dialect: Dialect
+    ) -> list[dict[str, Any]]:
+        return [{"channel": p.channel, "role": p.role.value} for p in value or ()]
+
+    def process_result_value(
+        self, value: list[dict[str, Any]] | None, dialect: Dialect
+    ) -> tuple[Participant, ...]:
+        return tuple(
+            Participant(int(p["channel"]), ParticipantRole(p["role"])) for p in value or ()
+        )
 
 
 class Transcript(IdMixin, TimestampMixin, Base):
@@ -34,6 +72,10 @@ class Transcript(IdMixin, TimestampMixin, Base):
     text: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str | None] = mapped_column(String(256))
     patient_ref: Mapped[str | None] = mapped_column(String(256))
+    # What the client declared about the audio: who speaks on which channel, and whether it
+    # asked for each segment's speaker to be told (diarization).
+    participants: Mapped[tuple[Participant, ...]] = mapped_column(Participants(), default=tuple)
+    diarize: Mapped[bool] = mapped_column(default=False)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     segments: Mapped[list[TranscriptSegment]] = relationship(

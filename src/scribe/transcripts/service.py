@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,12 @@ from scribe.providers.asr.speakers import assign_roles
 from scribe.recordings.models import Recording
 from scribe.storage import BlobStore
 from scribe.tenancy import get_owned
-from scribe.transcripts.models import Transcript, TranscriptSegment, TranscriptStatus
+from scribe.transcripts.models import (
+    Participant,
+    Transcript,
+    TranscriptSegment,
+    TranscriptStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +78,12 @@ async def start_from_recording(
     language: str | None,
     options: AudioOptions,
     created_by: str | None = None,
-    meta: Mapping[str, Any] | None = None,
+    participants: Sequence[Participant] = (),
+    diarize: bool = False,
 ) -> tuple[Transcript, Job]:
     """A processing transcript for a recording and the job that will fill it.
 
-    ``meta`` keeps what a dialect needs to answer later (e.g. the participants it was given).
+    ``participants`` and ``diarize`` keep what the client declared, to be answered back later.
     """
     transcript = Transcript(
         tenant_id=recording.tenant_id,
@@ -88,8 +94,10 @@ async def start_from_recording(
         language=language,
         duration_ms=recording.duration_ms,
         created_by=created_by,
+        participants=tuple(participants),
+        diarize=diarize,
         # The recording id is kept in meta too: the column is cleared if the recording goes.
-        meta={**(meta or {}), **options.as_meta(), "recording_id": recording.id},
+        meta={**options.as_meta(), "recording_id": recording.id},
     )
     transcript.segments = []
     session.add(transcript)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
@@ -18,7 +20,7 @@ from scribe.dependencies import RuntimeDep, SessionDep, note_audit_ids, release_
 from scribe.errors import BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError
 from scribe.patients import documents
 from scribe.patients import service as patient_service
-from scribe.patients.models import IngestionRun, Patient
+from scribe.patients.models import SUCCESS, IngestionRun, Patient
 from scribe.runtime import Runtime
 
 # Text fields are short (an id); this bounds what the form may hold besides the file.
@@ -143,6 +145,24 @@ async def ingest_status(runId: str, session: SessionDep, principal: PrincipalDep
         runId=run.id,
         status=run.status,
         currentStep=run.current_step,
-        result=run.result,
+        result=_result(run),
         error=run.error,
     )
+
+
+def _result(run: IngestionRun) -> dict[str, Any] | None:
+    """A successful run's outcome, in Clinia's words."""
+    if run.status != SUCCESS:
+        return None
+    if run.kind == patient_service.BUNDLE:
+        return {
+            "pageCount": run.page_count,
+            "resourceCount": run.resource_count,
+            "itemCount": run.item_count,
+            "ignoredResourceCount": run.ignored_resource_count,
+            "superseded": run.superseded,
+        }
+    result: dict[str, Any] = {"pageCount": run.page_count, "textExtracted": run.text_extracted}
+    if run.notice is not None:
+        result["message"] = run.notice
+    return result

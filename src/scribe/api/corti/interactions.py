@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any, get_args
 from urllib.parse import quote
 
@@ -18,7 +17,7 @@ from scribe.api.json_input import CheckedRoute
 from scribe.auth.service import Principal
 from scribe.dependencies import RuntimeDep, SessionDep, get_runtime, note_audit_ids
 from scribe.encounters import service as encounter_service
-from scribe.encounters.models import Encounter
+from scribe.encounters.models import Encounter, PatientGender
 from scribe.errors import BadRequestError, InvalidQueryError
 
 router = APIRouter(route_class=CheckedRoute)
@@ -32,6 +31,18 @@ _SORT_COLUMNS: dict[str, encounter_service.SortKey] = {
     "endedAt": "ended_at",
     "updatedAt": "updated_at",
     "lastUpdated": "updated_at",
+}
+_PATIENT_COLUMNS = {
+    "name": "patient_name",
+    "gender": "patient_gender",
+    "birthDate": "patient_birth_date",
+    "pronouns": "patient_pronouns",
+}
+_WIRE_GENDERS: dict[PatientGender, schemas.Gender] = {
+    PatientGender.MALE: "male",
+    PatientGender.FEMALE: "female",
+    PatientGender.OTHER: "other",
+    PatientGender.UNKNOWN: "unknown",
 }
 _STATUSES = frozenset(get_args(schemas.EncounterStatus))
 MAX_PAGE_SIZE = 1000
@@ -48,7 +59,7 @@ async def create_interaction(
     """Create an interaction (an encounter) and get the URL to stream its audio to."""
     fields = {
         **_encounter_fields(body.encounter.model_dump(exclude_unset=True)),
-        **_patient_fields(body.patient, {}),
+        **_patient_fields(body.patient),
         "assigned_user": _assigned_user(body.assignedUserId, principal),
     }
     encounter = await encounter_service.create(session, principal.tenant_id, fields)
@@ -120,7 +131,7 @@ async def update_interaction(
     if body.encounter is not None:
         changes |= _encounter_fields(body.encounter.model_dump(exclude_unset=True))
     if body.patient is not None:
-        changes |= _patient_fields(body.patient, interaction.patient)
+        changes |= _patient_fields(body.patient)
     if body.assignedUserId is not None:
         changes["assigned_user"] = _assigned_user(body.assignedUserId, principal)
     encounter = await encounter_service.update(session, interaction, changes)
@@ -165,10 +176,10 @@ def interaction_view(e: Encounter, request: Request, principal: Principal) -> sc
         ),
         patient=schemas.PatientOut(
             identifier=e.patient_ref or "",
-            name=e.patient.get("name"),
-            gender=e.patient.get("gender"),
-            birthDate=e.patient.get("birthDate"),
-            pronouns=e.patient.get("pronouns"),
+            name=e.patient_name,
+            gender=_WIRE_GENDERS[e.patient_gender] if e.patient_gender else None,
+            birthDate=schemas.iso(e.patient_birth_date) if e.patient_birth_date else None,
+            pronouns=e.patient_pronouns,
         ),
         endedAt=e.ended_at,
         createdAt=e.created_at,
@@ -194,21 +205,16 @@ def _encounter_fields(encounter: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _patient_fields(
-    patient: schemas.PatientIn | schemas.PatientPatch | None, current: dict[str, Any]
-) -> dict[str, Any]:
-    """The patient reference and details; details not sent keep their current values."""
+def _patient_fields(patient: schemas.PatientIn | schemas.PatientPatch | None) -> dict[str, Any]:
+    """The patient reference and details as columns; details not sent keep their values."""
     if patient is None:
         return {}
     given = patient.model_dump(exclude_unset=True)
-    fields: dict[str, Any] = {}
+    fields = {column: given[name] for name, column in _PATIENT_COLUMNS.items() if name in given}
     if given.get("identifier") is not None:
-        fields["patient_ref"] = given.pop("identifier")
-    given.pop("identifier", None)
-    birth = given.get("birthDate")
-    if isinstance(birth, datetime):
-        given["birthDate"] = schemas.iso(birth)
-    fields["patient"] = {**current, **given}
+        fields["patient_ref"] = given["identifier"]
+    if fields.get("patient_gender") is not None:
+        fields["patient_gender"] = PatientGender(fields["patient_gender"])
     return fields
 
 

@@ -26,7 +26,12 @@ from scribe.jobs import service as job_service
 from scribe.recordings import service as recording_service
 from scribe.runtime import Runtime
 from scribe.transcripts import service as transcript_service
-from scribe.transcripts.models import Transcript, TranscriptSegment
+from scribe.transcripts.models import (
+    Participant,
+    ParticipantRole,
+    Transcript,
+    TranscriptSegment,
+)
 
 router = APIRouter(route_class=CheckedRoute)
 
@@ -35,6 +40,11 @@ _ACCEPTED: dict[int | str, dict[str, Any]] = {
     202: {"description": "Still processing: poll the Location's /status"}
 }
 _ROLES: dict[str, SpeakerRole] = {"doctor": "doctor", "patient": "patient"}
+_WIRE_ROLES: dict[ParticipantRole, schemas.ParticipantRole] = {
+    ParticipantRole.DOCTOR: "doctor",
+    ParticipantRole.PATIENT: "patient",
+    ParticipantRole.MULTIPLE: "multiple",
+}
 # With diarization each segment names its speaker; Corti numbers speakers from 0.
 _SPEAKER_IDS = {"doctor": 0, "patient": 1}
 SAMPLE_CHARS = 200
@@ -68,7 +78,8 @@ async def create_transcript(
         language=body.primaryLanguage,
         options=transcript_service.AudioOptions(channel_roles=_channel_roles(body)),
         created_by=principal.client_id,
-        meta={"corti": _corti_meta(body)},
+        participants=[_participant(p) for p in body.participants or ()],
+        diarize=body.diarize,
     )
     note_audit_ids(request, transcript_id=transcript.id)
     # The job only starts once this commits, and SessionDep commits after the route returns:
@@ -205,19 +216,19 @@ def _channel_roles(body: schemas.TranscriptCreate) -> tuple[SpeakerRole, ...] | 
     return tuple(roles)
 
 
-def _corti_meta(body: schemas.TranscriptCreate) -> dict[str, Any]:
-    participants = [p.model_dump() for p in body.participants or []]
-    return {"participants": participants, "diarize": body.diarize}
+def _participant(p: schemas.Participant) -> Participant:
+    return Participant(channel=p.channel, role=ParticipantRole(p.role))
 
 
 def _metadata(t: Transcript) -> schemas.Metadata:
-    participants = t.meta.get("corti", {}).get("participants") or []
-    return schemas.Metadata(participantsRoles=[schemas.Participant(**p) for p in participants])
+    roles = [
+        schemas.Participant(channel=p.channel, role=_WIRE_ROLES[p.role]) for p in t.participants
+    ]
+    return schemas.Metadata(participantsRoles=roles)
 
 
 def _segments(t: Transcript) -> list[schemas.Segment]:
-    diarized = bool(t.meta.get("corti", {}).get("diarize"))
-    return [_segment(s, diarized) for s in t.segments]
+    return [_segment(s, t.diarize) for s in t.segments]
 
 
 def _segment(s: TranscriptSegment, diarized: bool) -> schemas.Segment:
