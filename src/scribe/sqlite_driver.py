@@ -1,5 +1,4 @@
-"""aiosqlite with short reads on the event loop, one thread hop for any other statement, and none
-for a commit with nothing to commit.
+"""aiosqlite with one thread hop per statement, and none for a commit with nothing to commit.
 
 aiosqlite runs each call on its connection's thread and wakes the event loop with the answer: a
 cursor, an execute, a fetch and a cursor close are four hops for one SELECT, and the commit and
@@ -12,15 +11,6 @@ outside any transaction (every read: SQLite's driver opens one only before a wri
 
 Results of more than ``PREFETCH_ROWS`` rows (a streamed query) keep their cursor open and fetch
 the rest on the thread, as before; errors are the driver's own, raised where they were.
-
-A ``SELECT`` (most of a server's statements: every authenticated read) costs SQLite tens of
-microseconds, and the two thread wake-ups around it cost more than that. So a ``SELECT`` runs on
-the event loop first, under a budget of ``INLINE_BUDGET`` x ``INLINE_STEPS`` virtual-machine
-steps counted by SQLite's progress handler (about a millisecond): a read that outgrows it is
-interrupted and run again on the thread, from the start, so no read holds the loop for longer
-than that. A ``SELECT`` has nothing to undo, inside a write transaction too. In WAL mode a read
-takes no lock a writer holds, so it does not wait on the busy timeout; writes, commits and
-rollbacks always run on the thread.
 """
 
 from __future__ import annotations
@@ -36,21 +26,13 @@ from sqlalchemy.engine import make_url
 
 # Rows read with the statement: any one-row or one-page read, while a stream stays a stream.
 PREFETCH_ROWS = 1000
-# A read on the loop is interrupted after INLINE_BUDGET progress calls, one per INLINE_STEPS
-# SQLite VM instructions (a one-row lookup by key takes a few hundred), and moves to the thread.
-INLINE_STEPS = 1000
-INLINE_BUDGET = 50
 Description = tuple[tuple[Any, ...], ...] | None
 # What SQLAlchemy binds: a tuple of values (qmark style), or a mapping for named ones.
 Parameters = Sequence[Any] | Mapping[str, Any]
 
 
 class OneHopConnection(aiosqlite.Connection):
-    """An aiosqlite connection whose cursors run a short read on the loop, the rest in one call on
-    its thread."""
-
-    # Progress calls left to a read running on the loop; 0 while statements run on the thread.
-    _inline_left = 0
+    """An aiosqlite connection whose cursors run a statement in one call on its thread."""
 
     @contextmanager
     async def cursor(self) -> OneHopCursor:  # type: ignore[override]
@@ -73,32 +55,6 @@ class OneHopConnection(aiosqlite.Connection):
         """Run ``function`` on the connection's thread (aiosqlite's queue, in order)."""
         return await self._execute(function)  # type: ignore[no-untyped-call]
 
-    def run_inline(self, function: Callable[[], None]) -> bool:
-        """Run a read here, on the loop, within its budget: False when it outgrew it (undone).
-
-        Nothing else of this connection runs meanwhile: SQLAlchemy awaits each call, so the
-        thread's queue is empty, as ``_in_transaction`` relies on too.
-        """
-        if self._connection is None:
-            return False
-        self._inline_left = INLINE_BUDGET
-        try:
-            function()
-        except sqlite3.OperationalError:
-            if self._inline_left > 0:
-                raise
-            return False
-        finally:
-            self._inline_left = 0
-        return True
-
-    def progress(self) -> int:
-        """SQLite's progress handler: non-zero interrupts the statement (a read out of budget)."""
-        if self._inline_left <= 0:
-            return 0
-        self._inline_left -= 1
-        return 0 if self._inline_left else 1
-
 
 class OneHopCursor:
     """A cursor made on the thread with its statement; rows wait here for SQLAlchemy's fetch."""
@@ -116,9 +72,7 @@ class OneHopCursor:
     async def execute(self, sql: str, parameters: Parameters | None = None) -> OneHopCursor:
         await self._close_open()
         given = () if parameters is None else parameters
-        statement = self._statement(lambda cursor: cursor.execute(sql, given))
-        if not (_is_read(sql) and self._owner.run_inline(statement)):
-            await self._owner.run(statement)
+        await self._owner.run(self._statement(lambda cursor: cursor.execute(sql, given)))
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Parameters]) -> OneHopCursor:
@@ -205,10 +159,6 @@ class OneHopCursor:
         return self._lastrowid
 
 
-def _is_read(sql: str) -> bool:
-    return sql[:6].upper() == "SELECT" or sql.lstrip()[:6].upper() == "SELECT"
-
-
 def connector(url: str) -> Callable[[], Awaitable[OneHopConnection]]:
     """The ``async_creator`` of an engine for ``url``, opening connections as SQLAlchemy would."""
     args, options = SQLiteDialect_aiosqlite().create_connect_args(make_url(url))
@@ -221,7 +171,6 @@ def connector(url: str) -> Callable[[], Awaitable[OneHopConnection]]:
         # As SQLAlchemy does for its own: a connection left open must not keep the process up.
         connection._thread.daemon = True
         await connection
-        connection._conn.set_progress_handler(connection.progress, INLINE_STEPS)
         return connection
 
     return connect
