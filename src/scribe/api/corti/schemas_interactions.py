@@ -29,6 +29,8 @@ def iso(value: datetime) -> str:
 UTCDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 Timestamp = Annotated[datetime, PlainSerializer(iso, return_type=str)]
 Text = Annotated[StrictStr, column(Encounter.title), STORABLE]
+PatientName = Annotated[StrictStr, column(Encounter.patient_name), STORABLE]
+Pronouns = Annotated[StrictStr, column(Encounter.patient_pronouns), STORABLE]
 Reference = Annotated[StrictStr, Field(min_length=1), column(Encounter.identifier), STORABLE]
 EncounterStatus = Literal["planned", "in-progress", "on-hold", "completed", "cancelled", "deleted"]
 EncounterType = Literal[
@@ -79,11 +81,11 @@ class EncounterPatch(_Body):
 
 class PatientIn(_Body):
     identifier: Reference
-    name: Text | None = None
+    name: PatientName | None = None
     gender: Gender | None = None
     # A date-time, as Corti documents it; a plain date ("1980-05-17") is read as its midnight UTC.
     birthDate: UTCDateTime | None = None
-    pronouns: Text | None = None
+    pronouns: Pronouns | None = None
 
 
 class PatientPatch(PatientIn):
