@@ -74,6 +74,11 @@ class ASRSettings(BaseModel):
     # (bench/asr_vocabulary.py, README).
     encounter_vocabulary: bool = False
     frequent_drugs: bool = False
+    # whisper, batch jobs: how the vocabulary is used. every_window puts it before every 30 s
+    # window as hotwords; targeted decodes plainly and decodes again, with the hotwords, only the
+    # stretches holding a word that sounds like a term, keeping just the words that became one
+    # (providers/asr/_vocabulary.py; figures in bench/asr_vocabulary.py and the README).
+    vocabulary_decoding: Literal["every_window", "targeted"] = "every_window"
     # whisper: audio is decoded and transcribed in windows of about this length; peak memory
     # grows by about 1 MB per second of window, whatever the file's length.
     chunk_seconds: float = Field(default=120.0, ge=30.0)
