@@ -29,7 +29,7 @@ MAX_STRETCH = 4
 # Sound-alike similarity (0 to 1) that earns a second decoding; the replaced words must reach
 # the higher one, so that "was up to" never becomes "rosuvastatin".
 SUSPECT_SIMILARITY = 0.6
-SPLICE_SIMILARITY = 0.72
+SPLICE_SIMILARITY = 0.7
 # A single word this close in spelling to a term (and as long) is taken as the term misspelt.
 SPELLING_SIMILARITY = 0.85
 SPELLING_LENGTH = 6
@@ -106,11 +106,15 @@ def similarity(left: str, right: str) -> float:
 
 
 def sounds_like(words: Sequence[str], term: Term) -> float:
-    """How much a stretch of normalised words sounds like a term, 0 to 1."""
+    """How much a stretch of normalised words sounds like a term, 0 to 1.
+
+    The mean of the sound-alike keys' similarity and the letters': keys alone are too short to
+    tell "feel fine" from Flonase, letters alone miss "i be profen" for ibuprofen.
+    """
     key = sound_key(" ".join(words))
     if not key or not 0.6 <= len(key) / max(len(term.key), 1) <= 1.6:
         return 0.0
-    return similarity(key, term.key)
+    return (similarity(key, term.key) + similarity("".join(words), "".join(term.words))) / 2
 
 
 def is_known(words: Sequence[str], terms: Sequence[Term]) -> bool:
