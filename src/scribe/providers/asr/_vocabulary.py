@@ -28,8 +28,8 @@ CLIP_SECONDS = 28.0
 MAX_STRETCH = 4
 # Sound-alike similarity (0 to 1) that earns a second decoding; the replaced words must reach
 # the higher one, so that "was up to" never becomes "rosuvastatin".
-SUSPECT_SIMILARITY = 0.6
-SPLICE_SIMILARITY = 0.7
+SUSPECT_SIMILARITY = 0.55
+SPLICE_SIMILARITY = 0.6
 # A single word this close in spelling to a term (and as long) is taken as the term misspelt.
 SPELLING_SIMILARITY = 0.85
 SPELLING_LENGTH = 6
