@@ -171,9 +171,10 @@ async def main() -> None:
             terms = terms_for(setting, whole)
             segments, seconds = await run(recognizers[decoding], audio.mono, terms)
             result = score(reference, segments, seconds)
-            scored[label(setting, decoding)].append((words, result))
+            name = label(setting, decoding)
+            scored[name].append((words, result))
             cells.append(
-                f"{label(setting, decoding)} WER {result.wer:.3f} drugs {result.found}/{result.named}"
+                f"{name} WER {result.wer:.3f} drugs {result.found}/{result.named}"
                 f" +{result.extra} {seconds:.0f}s"
             )
         print(f"{audio.mono.name:28} " + "  ".join(cells), flush=True)

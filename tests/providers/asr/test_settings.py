@@ -23,3 +23,11 @@ def test_vocabulary_is_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> 
     asr = Settings(_env_file=None).asr
     assert asr.vocabulary == ("metformin", "lisinopril", "Ozempic")
     assert asr.beam_size == 3
+
+
+def test_vocabulary_decoding_is_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCRIBE_ASR__VOCABULARY_DECODING", "targeted")
+    assert Settings(_env_file=None).asr.vocabulary_decoding == "targeted"
+    monkeypatch.setenv("SCRIBE_ASR__VOCABULARY_DECODING", "sometimes")
+    with pytest.raises(ValueError, match="vocabulary_decoding"):
+        Settings(_env_file=None)
