@@ -15,6 +15,7 @@ def test_defaults_choose_the_local_model(monkeypatch: pytest.MonkeyPatch) -> Non
     # Batch work decodes wide; the live stream keeps greedy decoding.
     assert (asr.vad_filter, asr.stream_beam_size, asr.stream_vad_filter) == (True, 1, True)
     assert asr.vocabulary == ()
+    assert asr.vocabulary_decoding == "targeted"
 
 
 def test_vocabulary_is_read_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
