@@ -156,7 +156,9 @@ async def main() -> None:
     decodings = [name for name in args.decoding.split(",") if name in DECODINGS]
     runs = runs_for(settings, decodings)
     recognizers = {d: WhisperRecognizer(ASRSettings(vocabulary_decoding=d)) for d in decodings}
-    recognizers.setdefault("every_window", WhisperRecognizer(ASRSettings()))
+    recognizers.setdefault(
+        "every_window", WhisperRecognizer(ASRSettings(vocabulary_decoding="every_window"))
+    )
     for recognizer in recognizers.values():
         recognizer.load()
     scored: dict[str, list[tuple[int, Score]]] = {label(*run): [] for run in runs}
