@@ -48,6 +48,8 @@ _CODECS = {
     "ogg": ["-c:a", "libopus", "-b:a", "32k"],
     "m4a": ["-c:a", "aac", "-b:a", "64k"],
     "wav": ["-c:a", "pcm_s16le"],
+    "flac": ["-c:a", "flac"],
+    "webm": ["-c:a", "libopus", "-b:a", "24k"],
 }
 
 

@@ -10,10 +10,17 @@ several containers (mono), are transcribed by the pipeline's recogniser (the bat
   condition names of the whole dialogue, most of which the excerpt says), then the frequent ones;
 - ``record``: the context's names only (a shorter list).
 
+Each setting with a vocabulary runs once per ``--decoding`` (``SCRIBE_ASR__VOCABULARY_DECODING``):
+``every_window`` (hotwords before every window) and/or ``targeted`` (plain decoding, then the
+stretches that sound like a term decoded again with the hotwords). ``--held-out`` runs the
+``HELD_OUT`` visits instead of the dev ones.
+
 Per setting: WER, drug recall (reference drug mentions, by the drug they resolve to, found in the
-transcript), drugs named that the reference does not name, and the recogniser's time.
+transcript), drugs named that the reference does not name, and the recogniser's time (the machine
+may be shared: times are noisy, WER and recall are not).
 
     .venv/bin/python bench/asr_vocabulary.py [--visits N] [--settings none,record]
+        [--decoding every_window,targeted] [--held-out]
 """
 
 from __future__ import annotations
@@ -43,8 +50,19 @@ VISITS = (
     Visit("train", "D2N040", "en-us+m5", "en-us+f5", 0.01, "ogg"),
     Visit("valid", "D2N086", "en-gb+m1", "en-us+f4", 0.0, "mp3"),
 )
+# Held out (``--held-out``): visits, voices, noise levels and containers the dev set above never
+# used, to check that a choice made on the dev set holds.
+HELD_OUT = (
+    Visit("train", "D2N063", "en-gb-x-gbclan+m6", "en-us+f3", 0.0, "flac"),
+    Visit("train", "D2N058", "en-us+m1", "en-gb-x-gbcwmd+f5", 0.025, "webm"),
+    Visit("train", "D2N039", "en-gb-x-gbcwmd+m2", "en-gb-x-rp+f1", 0.005, "flac"),
+    Visit("train", "D2N066", "en-us-nyc+m6", "en-gb+f3", 0.03, "webm"),
+    Visit("train", "D2N041", "en-gb-scotland+m5", "en-029+f2", 0.0, "flac"),
+    Visit("valid", "D2N070", "en-gb-x-rp+m3", "en-us-nyc+f4", 0.012, "webm"),
+)
 MAX_TURNS = 24
 SETTINGS = ("none", "frequent", "context", "record")
+DECODINGS = ("every_window", "targeted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,33 +123,60 @@ def show_totals(scored: dict[str, list[tuple[int, Score]]]) -> None:
         extra, seconds = sum(s.extra for _, s in rows), sum(s.seconds for _, s in rows)
         recall = found / max(named, 1)
         print(
-            f"  {setting:9} WER {wer:.3f}  drug recall {found}/{named} = {recall:.3f}"
+            f"  {setting:22} WER {wer:.3f}  drug recall {found}/{named} = {recall:.3f}"
             f"  drugs not said {extra}  time {seconds:.0f} s"
         )
 
 
-async def main() -> None:
+def runs_for(settings: Sequence[str], decodings: Sequence[str]) -> list[tuple[str, str]]:
+    """(setting, decoding) pairs: "none" once, the others once per decoding."""
+    runs = [("none", "every_window")] if "none" in settings else []
+    runs += [(s, d) for s in settings if s != "none" for d in decodings]
+    return runs
+
+
+def label(setting: str, decoding: str) -> str:
+    return setting if setting == "none" else f"{setting}/{decoding}"
+
+
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--visits", type=int, default=len(VISITS))
     parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--decoding", default="every_window", help="comma-separated: " + ",".join(DECODINGS)
+    )
+    parser.add_argument("--held-out", action="store_true", help="the HELD_OUT visits")
+    return parser.parse_args()
+
+
+async def main() -> None:
+    args = arguments()
     settings = [name for name in args.settings.split(",") if name in SETTINGS]
-    recognizer = WhisperRecognizer(ASRSettings())
-    recognizer.load()
-    scored: dict[str, list[tuple[int, Score]]] = {setting: [] for setting in settings}
+    decodings = [name for name in args.decoding.split(",") if name in DECODINGS]
+    runs = runs_for(settings, decodings)
+    recognizers = {d: WhisperRecognizer(ASRSettings(vocabulary_decoding=d)) for d in decodings}
+    recognizers.setdefault(
+        "every_window", WhisperRecognizer(ASRSettings(vocabulary_decoding="every_window"))
+    )
+    for recognizer in recognizers.values():
+        recognizer.load()
+    scored: dict[str, list[tuple[int, Score]]] = {label(*run): [] for run in runs}
     cache = CACHE.with_name("asr-vocabulary")
-    for visit in VISITS[: args.visits]:
+    for visit in (HELD_OUT if args.held_out else VISITS)[: args.visits]:
         whole = dialogue(visit)
         audio = encode_visit(cache, visit, drug_turns(whole), max_turns=MAX_TURNS)
         reference, _ = asr_eval.load_reference(audio.reference)
         words = sum(len(asr_eval.normalise(turn.text).split()) for turn in reference)
         cells = []
-        for setting in settings:
-            segments, seconds = await run(recognizer, audio.mono, terms_for(setting, whole))
+        for setting, decoding in runs:
+            terms = terms_for(setting, whole)
+            segments, seconds = await run(recognizers[decoding], audio.mono, terms)
             result = score(reference, segments, seconds)
-            scored[setting].append((words, result))
+            name = label(setting, decoding)
+            scored[name].append((words, result))
             cells.append(
-                f"{setting} WER {result.wer:.3f} drugs {result.found}/{result.named}"
+                f"{name} WER {result.wer:.3f} drugs {result.found}/{result.named}"
                 f" +{result.extra} {seconds:.0f}s"
             )
         print(f"{audio.mono.name:28} " + "  ".join(cells), flush=True)

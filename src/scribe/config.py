@@ -74,6 +74,12 @@ class ASRSettings(BaseModel):
     # (bench/asr_vocabulary.py, README).
     encounter_vocabulary: bool = False
     frequent_drugs: bool = False
+    # whisper, batch jobs: how the vocabulary is used. every_window puts it before every 30 s
+    # window as hotwords; targeted decodes plainly and decodes again, with the hotwords, only the
+    # stretches holding a word that sounds like a term, keeping just the words that became one
+    # (providers/asr/_vocabulary.py). Targeted is the default: on 6 dev and 6 held-out visits it
+    # found the drug names without the WER every_window costs (bench/asr_vocabulary.py, README).
+    vocabulary_decoding: Literal["every_window", "targeted"] = "targeted"
     # whisper: audio is decoded and transcribed in windows of about this length; peak memory
     # grows by about 1 MB per second of window, whatever the file's length.
     chunk_seconds: float = Field(default=120.0, ge=30.0)

@@ -32,6 +32,7 @@ from scribe.errors import UnsupportedLanguageError as UnsupportedLanguageError
 from scribe.providers.asr._hotwords import transcribe_guarded
 from scribe.providers.asr._language import primary_language
 from scribe.providers.asr._repetition import RepetitionGuard
+from scribe.providers.asr._vocabulary import transcribe_targeted
 from scribe.providers.asr.audio import AudioChunk, iter_chunks, probe
 from scribe.providers.asr.base import AsrSegment, TranscriptionRequest, TranscriptionResult
 from scribe.providers.asr.streaming import LiveDecoding
@@ -62,6 +63,9 @@ class _Plan:
     options: dict[str, Any]
     # Channels to transcribe one by one; None: the file is mixed down to one stream.
     channels: int | None
+    # The terms decoded where they sound said (vocabulary_decoding "targeted"); empty: the
+    # hotwords in ``options``, if any, go before every window.
+    targeted: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -126,7 +130,12 @@ class WhisperRecognizer:
             # channel's turns: Whisper's own segments run across the other speaker's speech.
             # (Mixed audio keeps segment times: word alignment there cost WER in our runs.)
             options["word_timestamps"] = per_channel is not None
-            plan = _Plan(options, per_channel)
+            targeted = self._settings.vocabulary_decoding == "targeted"
+            plan = _Plan(
+                options,
+                per_channel,
+                request_vocabulary(self._settings, request) if targeted else (),
+            )
             started = time.perf_counter()
             progress = _Progress(
                 [RepetitionGuard() for _ in range(per_channel or 1)],
@@ -192,7 +201,7 @@ def decode_options(
 ) -> dict[str, Any]:
     """Build the keyword arguments passed to faster-whisper's ``transcribe``."""
     beam_size = request.beam_size or (settings.stream_beam_size if live else settings.beam_size)
-    vocabulary = tuple(dict.fromkeys((*settings.vocabulary, *request.vocabulary)))
+    vocabulary = request_vocabulary(settings, request)
     # Vocabulary goes in as hotwords, not initial_prompt: with condition_on_previous_text off,
     # faster-whisper uses the initial prompt for the first 30 s window only, while hotwords are
     # put before every window. Both work with English-only models (a plain "previous text" prompt).
@@ -203,6 +212,11 @@ def decode_options(
         "vad_filter": settings.stream_vad_filter if live else settings.vad_filter,
         "hotwords": ", ".join(vocabulary) or None,
     }
+
+
+def request_vocabulary(settings: ASRSettings, request: TranscriptionRequest) -> tuple[str, ...]:
+    """The terms one request is biased towards: the settings' and its own, each once."""
+    return tuple(dict.fromkeys((*settings.vocabulary, *request.vocabulary)))
 
 
 def resolve_language(requested: str | None, supported: list[str]) -> str | None:
@@ -234,7 +248,7 @@ def _transcribe_chunk(
 ) -> None:
     for row, guard in enumerate(progress.guards):
         channel = row if plan.channels is not None else None
-        pieces, info = transcribe_guarded(model, chunk.samples[row], plan.options)
+        pieces, info = _decode(model, chunk.samples[row], plan)
         offset = chunk.start_ms / 1000
         for piece in pieces:
             if guard.accept(piece.text, offset + piece.start, offset + piece.end):
@@ -245,6 +259,12 @@ def _transcribe_chunk(
         progress.reached(chunk, row, chunk.duration_ms / 1000)
         progress.language = progress.language or info.language
     progress.duration_ms = chunk.start_ms + chunk.duration_ms
+
+
+def _decode(model: WhisperModel, samples: Any, plan: _Plan) -> tuple[Any, Any]:
+    if plan.targeted:
+        return transcribe_targeted(model, samples, plan.options, plan.targeted)
+    return transcribe_guarded(model, samples, plan.options)
 
 
 def _runs(piece: Any) -> list[tuple[float, float, str]]:
