@@ -36,19 +36,7 @@ PENDING: dict[str, set[str]] = {
     "core_imports_runtime": set(),
     "type_checking_hides_a_scribe_import": set(),
     # An error's case is its class (src/scribe/errors.py), rendered per dialect by class.
-    "error_codes_as_strings": {
-        # Dialect-own codes raised inside the dialect (Keycloak's OAuth2 errors, Invox's
-        # errorTypes, Nabla's unsupported_template/not_audio), and a stored failure rebuilt.
-        "api/corti/auth.py",
-        "api/invox/validation.py",
-        "api/invox/versions.py",
-        "api/nabla/options.py",
-        "api/nabla/workflow.py",
-        # Core cases still named by string: an unreadable FHIR bundle or file, an engine limit.
-        "patients/documents.py",
-        "patients/service.py",
-        "providers/llm/extractive.py",
-    },
+    "error_codes_as_strings": set(),
     "too_short_translated_outside_notes_writing": set(),
     # The core's error messages use its own words; a dialect renders the vendor's (item 3).
     "vendor_words_in_core_errors": set(),
