@@ -152,6 +152,12 @@ class TranscriptTooLongForNoteError(PayloadTooLargeError):
     code = "transcript_too_long"
 
 
+class UnsupportedTranscriptLanguageError(UnprocessableError):
+    """A transcript in a language the note engine does not write from."""
+
+    code = "unsupported_transcript_language"
+
+
 class EncounterNotFoundError(NotFoundError):
     """No such encounter in the tenant."""
 

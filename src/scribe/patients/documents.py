@@ -31,6 +31,12 @@ class UnreadableDocumentError(ScribeError):
     code = "unreadable_document"
 
 
+class InvalidFileError(BadRequestError):
+    """An upload whose first bytes are not the type it claims to be."""
+
+    code = "invalid_file"
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractedText:
     pages: tuple[str, ...]
@@ -44,7 +50,7 @@ def check_magic(content_type: str, head: bytes) -> None:
     """Refuse a file whose first bytes are not the type it claims to be."""
     if not head.startswith(_MAGIC[content_type]):
         label = "PDF" if content_type == PDF else "TIFF"
-        raise BadRequestError(f"The file is not a {label} file", code="invalid_file")
+        raise InvalidFileError(f"The file is not a {label} file")
 
 
 def extract(path: Path, content_type: str) -> ExtractedText:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scribe.auth.service import Principal
 from scribe.clinical import fhir
 from scribe.clinical.summary import SourceItem, SourceKind
-from scribe.errors import BadRequestError, NotFoundError, ScribeError
+from scribe.errors import BadRequestError, NotFoundError, UnprocessableError
 from scribe.jobs import service as job_service
 from scribe.patients import documents
 from scribe.patients.ids import new_ulid
@@ -40,6 +40,21 @@ DOCUMENT = "document"
 _NO_OCR = "No text was extracted: TIFF pages are images and no OCR engine is configured"
 
 
+class InvalidBundleError(BadRequestError):
+    """An uploaded bundle that is not valid FHIR (the message names the first problem's path)."""
+
+    code = "invalid_bundle"
+
+
+class UnreadableBundleError(UnprocessableError):
+    """A stored bundle that no longer parses when its run is processed (a damaged blob).
+
+    It fails the ingestion run with its message; it is no server fault, so never a 5xx.
+    """
+
+    code = "invalid_bundle"
+
+
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
     document_id: str
@@ -53,7 +68,7 @@ async def validate_bundle(payload: object) -> dict[str, object]:
     try:
         return await anyio.to_thread.run_sync(fhir.validate_bundle, payload)
     except fhir.BundleError as exc:
-        raise BadRequestError(str(exc), code="invalid_bundle") from None
+        raise InvalidBundleError(str(exc)) from None
 
 
 async def ingest_bundle(
@@ -193,7 +208,7 @@ def _extract_bundle(raw: bytes) -> fhir.RecordExtract:
     try:
         return fhir.record_items(fhir.validate_bundle(json.loads(raw)))
     except (fhir.BundleError, ValueError) as exc:  # checked at upload; only a damaged blob
-        raise ScribeError(str(exc), code="invalid_bundle") from None
+        raise UnreadableBundleError(str(exc)) from None
 
 
 async def _replace_items(

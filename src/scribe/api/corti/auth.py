@@ -49,6 +49,18 @@ class LoginError(ScribeError):
     code = "invalid_client"
 
 
+class UnsupportedGrantTypeError(LoginError):
+    """A grant other than client_credentials."""
+
+    code = "unsupported_grant_type"
+
+
+class InvalidLoginRequestError(LoginError):
+    """A login without a client id or secret."""
+
+    code = "invalid_request"
+
+
 class LoginErrorBody(BaseModel):
     """Keycloak's OAuth2 error body."""
 
@@ -81,10 +93,7 @@ async def token(
 ) -> dict[str, object]:
     """Trade client credentials for a 300-second access token (OAuth2 client credentials)."""
     if grant_type != "client_credentials":
-        raise LoginError(
-            "Only grant_type=client_credentials is supported",
-            code="unsupported_grant_type",
-        )
+        raise UnsupportedGrantTypeError("Only grant_type=client_credentials is supported")
     client_id, client_secret = _credentials(request, client_id, client_secret)
     # The middleware throttles by address (and Basic client id); a form's client id counts here.
     throttle, keys = request.app.state.throttle, [f"client:{client_id[:128]}"]
@@ -119,7 +128,7 @@ def _credentials(
         except (binascii.Error, UnicodeDecodeError) as exc:
             raise LoginError("Malformed Basic credentials") from exc
     if not client_id or not client_secret:
-        raise LoginError("client_id and client_secret are required", code="invalid_request")
+        raise InvalidLoginRequestError("client_id and client_secret are required")
     return client_id, client_secret
 
 

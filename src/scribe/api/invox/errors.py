@@ -17,7 +17,12 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from scribe.api.invox import versions
-from scribe.errors import ScribeError, TranscriptTooShortForNoteError, UnauthorizedError
+from scribe.errors import (
+    BadRequestError,
+    ScribeError,
+    TranscriptTooShortForNoteError,
+    UnauthorizedError,
+)
 
 
 class InvoxError(BaseModel):
@@ -26,6 +31,37 @@ class InvoxError(BaseModel):
     messsage: str
     message: str
     errorType: str | None = None
+
+
+# Invox's own errorTypes, one class each (error_type passes their camelCase codes unchanged).
+
+
+class SummaryRequiredError(BadRequestError):
+    code = "summaryIsRequired"
+
+
+class TranscriptionRequiredError(BadRequestError):
+    code = "transcriptionIsRequired"
+
+
+class TranscriptRequiredError(BadRequestError):
+    code = "transcriptIsRequired"
+
+
+class TemplateRequiredError(BadRequestError):
+    code = "templateIsRequired"
+
+
+class InvalidTemplateError(BadRequestError):
+    code = "invalidTemplate"
+
+
+class InvalidLanguageError(BadRequestError):
+    code = "invalidLanguage"
+
+
+class InvalidOutputFormatError(BadRequestError):
+    code = "invalidOutputFormat"
 
 
 UNAUTHORIZED = "Unauthorized"

@@ -4,7 +4,7 @@ Bodies are read as plain JSON and checked here rather than by FastAPI, so that e
 gets Invox's own error type, checked in the order summary → template → language (a body
 missing both summary and template is ``summaryIsRequired``)::
 
-    note_from_summary({"template": {...}})  # BadRequestError, code "summaryIsRequired"
+    note_from_summary({"template": {...}})  # SummaryRequiredError ("summaryIsRequired")
 """
 
 from __future__ import annotations
@@ -16,6 +16,15 @@ from typing import Any, cast, get_args
 from pydantic import ValidationError
 
 from scribe.api.errors import describe_validation
+from scribe.api.invox.errors import (
+    InvalidLanguageError,
+    InvalidOutputFormatError,
+    InvalidTemplateError,
+    SummaryRequiredError,
+    TemplateRequiredError,
+    TranscriptionRequiredError,
+    TranscriptRequiredError,
+)
 from scribe.api.invox.schemas import OutputFormat, Template
 from scribe.errors import BadRequestError
 
@@ -42,7 +51,7 @@ class SummaryJob:
 
 def note_from_summary(payload: Any) -> FieldsJob:
     body = _object(payload)
-    summary = _text(body, "summary", "summaryIsRequired", "Summary is required")
+    summary = _text(body, "summary", SummaryRequiredError, "Summary is required")
     template = _template(body)
     return FieldsJob(summary, template, _language(body.get("language"), template))
 
@@ -50,19 +59,17 @@ def note_from_summary(payload: Any) -> FieldsJob:
 def clinical_note(payload: Any) -> FieldsJob:
     body = _object(payload)
     message = "Transcription is required"
-    transcription = _text(body, "transcription", "transcriptionIsRequired", message)
+    transcription = _text(body, "transcription", TranscriptionRequiredError, message)
     template = _template(body)
     return FieldsJob(transcription, template, _language(body.get("language"), template))
 
 
 def consultation_summary(payload: Any) -> SummaryJob:
     body = _object(payload)
-    transcript = _text(body, "transcript", "transcriptIsRequired", "Transcript is required")
+    transcript = _text(body, "transcript", TranscriptRequiredError, "Transcript is required")
     output_format = body.get("outputFormat") or "SUMMARY"
     if output_format not in get_args(OutputFormat):
-        raise BadRequestError(
-            "outputFormat must be SUMMARY or SOAP_TEMPLATE", code="invalidOutputFormat"
-        )
+        raise InvalidOutputFormatError("outputFormat must be SUMMARY or SOAP_TEMPLATE")
     language = _language(body.get("outputLanguage"), None)
     return SummaryJob(transcript, cast(OutputFormat, output_format), language)
 
@@ -72,22 +79,22 @@ def _object(payload: Any) -> Mapping[str, Any]:
     return cast(Mapping[str, Any], payload) if isinstance(payload, dict) else {}
 
 
-def _text(body: Mapping[str, Any], key: str, code: str, message: str) -> str:
+def _text(body: Mapping[str, Any], key: str, missing: type[BadRequestError], message: str) -> str:
     value = body.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise BadRequestError(message, code=code)
+        raise missing(message)
     return value
 
 
 def _template(body: Mapping[str, Any]) -> Template:
     raw = body.get("template")
     if raw is None:
-        raise BadRequestError("Template is required", code="templateIsRequired")
+        raise TemplateRequiredError("Template is required")
     try:
         return Template.model_validate(raw)
     except ValidationError as exc:
         detail = describe_validation(exc.errors())
-        raise BadRequestError(f"Invalid template: {detail}", code="invalidTemplate") from exc
+        raise InvalidTemplateError(f"Invalid template: {detail}") from exc
 
 
 def _language(value: Any, template: Template | None) -> str:
@@ -97,7 +104,5 @@ def _language(value: Any, template: Template | None) -> str:
         return _BY_FOLDED.get((fallback or "").strip().lower(), DEFAULT_LANGUAGE)
     language = _BY_FOLDED.get(value.strip().lower()) if isinstance(value, str) else None
     if language is None:
-        raise BadRequestError(
-            f"language must be one of {', '.join(LANGUAGES)}", code="invalidLanguage"
-        )
+        raise InvalidLanguageError(f"language must be one of {', '.join(LANGUAGES)}")
     return language

@@ -11,6 +11,12 @@ VERSIONS = ("2025-10-01", "2025-11-01", "2026-03-01")
 LATEST = VERSIONS[-1]
 
 
+class InvalidApiVersionError(BadRequestError):
+    """A pinned API version that is not one of VERSIONS."""
+
+    code = "invalidApiVersion"
+
+
 def _requested(request: Request) -> str | None:
     value = request.headers.get(HEADER)
     return value.strip() if value is not None and value.strip() else None
@@ -28,10 +34,7 @@ async def api_version(request: Request, response: Response) -> str:
     if requested is not None and requested not in VERSIONS:
         # Refused rather than served as the latest: a client pinning a version we do not know
         # expects behaviour we cannot promise.
-        raise BadRequestError(
-            f"Unknown {HEADER}; supported versions: {', '.join(VERSIONS)}",
-            code="invalidApiVersion",
-        )
+        raise InvalidApiVersionError(f"Unknown {HEADER}; supported versions: {', '.join(VERSIONS)}")
     version = requested or LATEST
     response.headers[HEADER] = version
     return version

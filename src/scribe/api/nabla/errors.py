@@ -7,8 +7,26 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from scribe.async_requests.service import Failure
-from scribe.errors import ScribeError, TranscriptTooShortForNoteError
+from scribe.errors import (
+    BadRequestError,
+    ScribeError,
+    TranscriptTooShortForNoteError,
+    UnsupportedMediaTypeError,
+)
 from scribe.recordings.service import AudioTooLongError
+
+
+class UnsupportedTemplateError(BadRequestError):
+    """A note_template that Nabla does not offer in the requested language."""
+
+    code = "unsupported_template"
+
+
+class NotAudioUploadError(UnsupportedMediaTypeError):
+    """An uploaded file whose content type is not audio/*."""
+
+    code = "not_audio"
+
 
 # Nabla answers a recording past its length limit 400, not 413 (the request is at fault).
 _STATUS: dict[type[ScribeError], int] = {AudioTooLongError: 400}

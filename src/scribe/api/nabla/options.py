@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from scribe.api.nabla.errors import UnsupportedTemplateError
 from scribe.api.nabla.schemas import NoteOptions
 from scribe.clinical import catalogue
 from scribe.clinical.types import (
@@ -14,7 +15,7 @@ from scribe.clinical.types import (
     TemplateSpec,
     Utterance,
 )
-from scribe.errors import BadRequestError, UnsupportedLanguageError
+from scribe.errors import UnsupportedLanguageError
 from scribe.notes import writing
 from scribe.providers.llm.base import NoteRequest, NoteWriter
 
@@ -77,9 +78,7 @@ def template_spec(key: str, language: str) -> TemplateSpec:
     """The Nabla template with titles in the language; 400 where it is not offered."""
     spec = catalogue.find("nabla", key, language)
     if spec is None:
-        raise BadRequestError(
-            f"note_template {key} is not available in {language}", code="unsupported_template"
-        )
+        raise UnsupportedTemplateError(f"note_template {key} is not available in {language}")
     return spec
 
 

@@ -18,6 +18,7 @@ from scribe.api.multipart import StreamingForm
 from scribe.api.nabla import form as listen_form
 from scribe.api.nabla import schemas, views
 from scribe.api.nabla.answers import DIGEST, LISTEN
+from scribe.api.nabla.errors import NotAudioUploadError
 from scribe.api.nabla.options import Options, options_of, write_draft
 from scribe.async_requests import service as async_service
 from scribe.async_requests.models import FAILED, SUCCEEDED, AsyncRequest
@@ -183,9 +184,7 @@ async def _store_upload(
     media_type = (form.content_type or "").split(";")[0].strip().lower()
     if not media_type.startswith("audio/"):
         shown = media_type or "no content type"
-        raise UnsupportedMediaTypeError(
-            f"file is {shown}; only audio/* is accepted", code="not_audio"
-        )
+        raise NotAudioUploadError(f"file is {shown}; only audio/* is accepted")
     encounter = encounter_service.add_implicit(
         session, tenant_id=principal.tenant_id, assigned_user=principal.client_id, patient_ref=None
     )
@@ -233,7 +232,8 @@ async def _run_listen(
 def _failure_of(request: AsyncRequest) -> ScribeError:
     error_class = _ERRORS.get(request.error_status or 500, ScribeError)
     message = request.error_message or "The request failed"
-    return error_class(message, code=request.error_code or "failed")
+    # Nabla's body carries the status and message only, both stored as Nabla words them.
+    return error_class(message)
 
 
 async def state(session: AsyncSession, principal: Principal, request_id: str) -> dict[str, Any]:

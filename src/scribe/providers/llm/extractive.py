@@ -13,7 +13,7 @@ from scribe.clinical.fields import fill_fields
 from scribe.clinical.language import looks_english
 from scribe.clinical.summary import summarize_section
 from scribe.clinical.types import NoteDraft, language_chain
-from scribe.errors import PayloadTooLargeError, UnprocessableError
+from scribe.errors import TranscriptTooLongForNoteError, UnsupportedTranscriptLanguageError
 from scribe.providers.llm.base import (
     ChatRequest,
     CodingRequest,
@@ -45,16 +45,13 @@ class ExtractiveProvider:
     def _write(self, request: NoteRequest) -> NoteDraft:
         words = sum(len(u.text.split()) for u in request.utterances)
         if words > self.max_words:
-            raise PayloadTooLargeError(
-                f"The transcript has {words} words; notes are written from at most "
-                f"{self.max_words}",
-                code="transcript_too_long",
+            raise TranscriptTooLongForNoteError(
+                f"The transcript has {words} words; notes are written from at most {self.max_words}"
             )
         english = request.language is None or "en" in language_chain(request.language)
         if english and not looks_english(u.text for u in request.utterances):
-            raise UnprocessableError(
-                "The transcript is not in English, the language the note engine writes from",
-                code="unsupported_transcript_language",
+            raise UnsupportedTranscriptLanguageError(
+                "The transcript is not in English, the language the note engine writes from"
             )
         return clinical.write_note(request.utterances, request.template, style=request.style)
 
