@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from faster_whisper.transcribe import Segment, Word  # type: ignore[import-untyped]
 
+from scribe.clinical.types import SpeakerRole
 from scribe.config import ASRSettings
 from scribe.providers.asr._vocabulary import (
     SPLICE_SIMILARITY,
@@ -20,7 +21,7 @@ from scribe.providers.asr._vocabulary import (
     terms_of,
     transcribe_targeted,
 )
-from scribe.providers.asr.base import SpeakerRole, TranscriptionRequest
+from scribe.providers.asr.base import TranscriptionRequest
 from scribe.providers.asr.whisper import WhisperRecognizer
 from tests.providers.asr.conftest import clip
 
