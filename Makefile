@@ -66,7 +66,6 @@ audio-tools:  ## install espeak-ng, sox and ffmpeg for the speech benchmarks whe
 
 bench: install audio-tools  ## every benchmark in bench/
 	$(BIN)/python bench/http_overhead.py
-	$(BIN)/python bench/request_cpu.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/asr.py
 	$(BIN)/python bench/asr_vocabulary.py

@@ -90,7 +90,7 @@ async def has_valid_token_or_key(request: Request, audience: str) -> bool:
     except tokens.InvalidTokenError:
         return False
     async with runtime.sessionmaker() as session:
-        return await tokens.token_principal(runtime.principals, session, claims) is not None
+        return await tokens.live_principal(session, claims) is not None
 
 
 async def bearer_principal(request: Request, session: SessionDep) -> Principal:

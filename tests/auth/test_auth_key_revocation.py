@@ -7,13 +7,25 @@ NOTIFY, a file beside SQLite's database), which in-process test transports would
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
+import pytest
+from fastapi import FastAPI
 
 from scribe.auth.service import IssuedKey
 from scribe.config import Settings
 from scribe.runtime import Runtime
 from tests.auth.test_auth_token_revocation import scribe
 from tests.conftest import new_key
+from tests.local_http import serving
+
+
+@pytest.fixture(scope="module")
+async def served(app: FastAPI) -> AsyncIterator[str]:
+    """http:// base of a uvicorn server serving the suite's app."""
+    async with serving(app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 async def status(served: str, key: IssuedKey) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,7 +133,7 @@ async def authenticate(session: AsyncSession, api_key: str) -> Principal | None:
 
 
 class PrincipalCache:
-    """Authenticated keys and tokens, remembered for a few seconds to spare a query per request.
+    """Authenticated keys, remembered for a few seconds to spare a query per request.
 
     With a ``watch`` (the server's), an entry is used only under the credential generation it
     was checked in, so a key revoked or a tenant purged by any process (``scribe keys revoke``,
@@ -155,24 +154,19 @@ class PrincipalCache:
         self._entries: dict[str, tuple[float, Principal, Generation | None]] = {}
 
     async def authenticate(self, session: AsyncSession, api_key: str) -> Principal | None:
-        return await self.remembered(hash_key(api_key), lambda: authenticate(session, api_key))
-
-    async def remembered(
-        self, key: str, lookup: Callable[[], Awaitable[Principal | None]]
-    ) -> Principal | None:
-        """The principal remembered under ``key``, or ``lookup()``'s (remembered if not None)."""
+        digest = hash_key(api_key)
         now = time.monotonic()
         # Read before the query: a revocation landing during it makes the entry stale at once.
         generation = self._watch.generation() if self._watch is not None else None
         trusted = self._watch is None or generation is not None
-        cached = self._entries.get(key)
+        cached = self._entries.get(digest)
         if trusted and cached is not None and cached[0] > now and cached[2] == generation:
             return cached[1]
-        principal = await lookup()
+        principal = await authenticate(session, api_key)
         if principal is not None and trusted:
             if len(self._entries) >= self._max:
                 self._entries.clear()
-            self._entries[key] = (now + self._ttl, principal, generation)
+            self._entries[digest] = (now + self._ttl, principal, generation)
         return principal
 
     def invalidate(self, tenant_id: str | None = None) -> None:

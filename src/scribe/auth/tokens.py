@@ -5,9 +5,9 @@ and credential; every API replica verifies it with the same secret::
 
     token = issue(secret, principal, ttl_seconds=300, audience="corti")
     claims = verify(secret, token, audience="corti")  # TokenClaims(client_id=..., tenant_id=...)
-    principal = await token_principal(principals, session, claims)  # None once revoked or purged
+    principal = await live_principal(session, claims)  # None once the key is revoked or purged
 
-A signature only says the token was issued; ``token_principal`` says its credential still stands,
+A signature only says the token was issued; ``live_principal`` says its credential still stands,
 so revoking a key (or purging its tenant) ends every token issued for it at once, on every
 replica, without a list of issued tokens.
 """
@@ -26,7 +26,7 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scribe.auth.models import ApiCredential, Tenant
-from scribe.auth.service import Principal, PrincipalCache
+from scribe.auth.service import Principal
 from scribe.private import generated_secret
 
 ALGORITHM = "HS256"
@@ -70,7 +70,7 @@ class _Verified:
 
     A client sends the same token on every call for its 300 s; checking the HMAC and the claims
     again each time is most of the cost of a token after the database. What can end a token
-    before its expiry is its credential, which ``token_principal`` checks on every call.
+    before its expiry is its credential, which ``live_principal`` still reads every time.
     """
 
     def __init__(self, max_entries: int = 10_000) -> None:
@@ -142,24 +142,11 @@ _LIVE_CREDENTIAL = (
 )
 
 
-async def token_principal(
-    principals: PrincipalCache, session: AsyncSession, claims: TokenClaims
-) -> Principal | None:
-    """The token's principal while its credential stands, remembered like an API key's.
-
-    The cache trusts an entry only under the credential generation it was read in, and a key's
-    revocation or its tenant's purge moves the generation in every process once it commits, so
-    "at once" still means at once (``auth/revocations.py``).
-    """
-    key = f"token:{claims.tenant_id}:{claims.client_id}:{claims.issued_at}"
-    return await principals.remembered(key, lambda: live_principal(session, claims))
-
-
 async def live_principal(session: AsyncSession, claims: TokenClaims) -> Principal | None:
     """The token's principal while its credential stands: not revoked, not purged, not newer.
 
     A credential made after the token (a key re-created under the same client id after a purge)
-    does not revive it. One indexed lookup; ``token_principal`` spares it while it may.
+    does not revive it. One indexed lookup per request, never cached: "at once" means at once.
     """
     connection = await session.connection()
     found = await connection.execute(

@@ -154,7 +154,7 @@ async def _from_token(request: Request, session: SessionDep, token: str) -> Prin
         claims = tokens.verify(get_runtime(request).token_secret, token, audience=AUDIENCE)
     except tokens.InvalidTokenError as exc:
         raise InvalidTokenError("Invalid or expired token") from exc
-    principal = await tokens.token_principal(get_runtime(request).principals, session, claims)
+    principal = await tokens.live_principal(session, claims)
     if principal is None:
         raise InvalidTokenError("Invalid or expired token")
     return principal

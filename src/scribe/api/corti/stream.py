@@ -110,7 +110,7 @@ async def _principal(runtime: Runtime, session: Any, token: str) -> Principal | 
         claims = tokens.verify(runtime.token_secret, token, audience="corti")
     except tokens.InvalidTokenError:
         return None
-    return await tokens.token_principal(runtime.principals, session, claims)
+    return await tokens.live_principal(session, claims)
 
 
 Configured = tuple[StreamConfiguration, LiveDecoding]

@@ -80,7 +80,7 @@ async def _from_token(request: Request, session: SessionDep, token: str) -> Prin
         if _issued_elsewhere(secret, token):
             raise ForbiddenError("This credential is not allowed to consume this service") from exc
         raise UnauthorizedError("Invalid or expired token") from exc
-    principal = await tokens.token_principal(get_runtime(request).principals, session, claims)
+    principal = await tokens.live_principal(session, claims)
     if principal is None:
         raise UnauthorizedError("Invalid or expired token")
     return principal
